@@ -1,0 +1,62 @@
+/**
+ * The one interface every runtime adapter implements. The core never touches a runtime
+ * API; it asks the backend. Later issues add I/O to this interface.
+ *
+ * @module
+ */
+
+/** The names of the runtimes structio runs on, and of their adapters. */
+export type RuntimeName = "node" | "deno" | "bun";
+
+/** The signals `main()` listens to. */
+export type ShutdownSignal = "SIGINT" | "SIGTERM";
+
+/**
+ * The single runtime timer that drives the library's timer queue. The queue keeps every
+ * deadline and sleep in a heap of its own and arms this timer for the earliest one, so
+ * entering and leaving a timeout scope costs no runtime timer.
+ */
+export interface BackendTimer {
+  /** Fires the callback once, `delayMs` from now, replacing any earlier arming. */
+  arm(delayMs: number): void;
+  /** Keep (true) or stop keeping (false) the process alive while armed. */
+  setRef(ref: boolean): void;
+  /** Disarms the timer; it will not fire until armed again. */
+  disarm(): void;
+}
+
+/**
+ * A runtime adapter.
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from "structio";
+ *
+ * const backend = getBackend();
+ * console.log(backend.name, backend.now());
+ * ```
+ */
+export interface Backend {
+  /** The adapter's name: which native API family it uses. */
+  readonly name: RuntimeName;
+  /** A monotonic clock in milliseconds (fractions allowed). */
+  now(): number;
+  /** Makes the one timer that drives a timer queue. */
+  createTimer(onFire: () => void): BackendTimer;
+  /** Runs `callback` in a later macrotask, after pending I/O and timers had a turn. */
+  yieldMacrotask(callback: () => void): void;
+  /**
+   * Calls `handler` when the process receives one of `signals`, and returns a function
+   * that removes the handler again (restoring the runtime's default behaviour).
+   */
+  onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void): () => void;
+  /** Sets the status the process exits with once it ends on its own. */
+  setExitCode(code: number): void;
+  /** Ends the process at once. */
+  exit(code: number): never;
+  /** Writes a line to standard error. */
+  printError(text: string): void;
+}
+
+/** The numbers of the shutdown signals, for exit statuses of 128 + n. */
+export const SIGNAL_NUMBERS: Readonly<Record<ShutdownSignal, number>> = { SIGINT: 2, SIGTERM: 15 };

@@ -1,0 +1,138 @@
+/**
+ * The error classes of structio, named after AnyIO's.
+ *
+ * Cancellation is an error class of its own (`Cancelled`) so that it travels up the
+ * stack through ordinary `try`/`catch`, but it is not a failure: code that catches
+ * everything must rethrow it (see {@link isCancelled}).
+ *
+ * @module
+ */
+
+const CANCELLED_BRAND = Symbol.for("structio.Cancelled");
+
+/**
+ * Raised at a checkpoint when the surrounding cancel scope is cancelled.
+ *
+ * Cancellation is level-triggered: while a scope stays cancelled, every checkpoint inside
+ * it raises `Cancelled` again, so catching it without rethrowing only delays the exit.
+ * The cancel scope that was cancelled absorbs it on the way out.
+ *
+ * @example
+ * ```ts
+ * import { Cancelled, moveOnAfter, sleepForever } from "structio";
+ *
+ * await moveOnAfter(10, async () => {
+ *   try {
+ *     await sleepForever();
+ *   } catch (err) {
+ *     if (err instanceof Cancelled) console.log("cancelled:", err.reason);
+ *     throw err; // always rethrow Cancelled
+ *   }
+ * });
+ * ```
+ */
+export class Cancelled extends Error {
+  /** The reason given to `cancel(reason)`, or a description of the deadline. */
+  readonly reason: string | undefined;
+
+  constructor(reason?: string) {
+    super(reason === undefined ? "the operation was cancelled" : `cancelled: ${reason}`);
+    this.name = "Cancelled";
+    this.reason = reason;
+  }
+
+  /** True for any `Cancelled`, even one made by another copy of structio. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null &&
+      (value as Record<symbol, unknown>)[CANCELLED_BRAND] === true;
+  }
+}
+Object.defineProperty(Cancelled.prototype, CANCELLED_BRAND, { value: true });
+
+/**
+ * Whether `err` is a cancellation. Use it in `catch` blocks that must let
+ * cancellation through.
+ *
+ * @example
+ * ```ts
+ * import { isCancelled } from "structio";
+ *
+ * try {
+ *   await work();
+ * } catch (err) {
+ *   if (isCancelled(err)) throw err;
+ *   console.error("work failed", err);
+ * }
+ * ```
+ */
+export function isCancelled(err: unknown): err is Cancelled {
+  return err instanceof Cancelled;
+}
+
+/**
+ * Returns the class of cancellation errors (AnyIO's `get_cancelled_exc_class()`).
+ *
+ * @example
+ * ```ts
+ * import { getCancelledErrorClass } from "structio";
+ *
+ * const CancelledClass = getCancelledErrorClass();
+ * console.log(new CancelledClass("shutting down").reason); // "shutting down"
+ * ```
+ */
+export function getCancelledErrorClass(): typeof Cancelled {
+  return Cancelled;
+}
+
+/**
+ * Raised by {@link failAfter} and {@link failAt} when their deadline, and not some other
+ * cancellation, ended the operation.
+ *
+ * @example
+ * ```ts
+ * import { failAfter, sleepForever, TimeoutError } from "structio";
+ *
+ * try {
+ *   await failAfter(10, () => sleepForever());
+ * } catch (err) {
+ *   if (err instanceof TimeoutError) console.log("too slow");
+ * }
+ * ```
+ */
+export class TimeoutError extends Error {
+  constructor(message = "the deadline was exceeded") {
+    super(message);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * Raised by `TaskHandle.result()` when the task was cancelled before it produced a
+ * result. It is not a {@link Cancelled}: the waiter itself was not cancelled, so the
+ * error does not travel as a cancellation through the waiter's scopes.
+ *
+ * @example
+ * ```ts
+ * import { TaskCancelledError, withTaskGroup, sleepForever } from "structio";
+ *
+ * await withTaskGroup(async (tg) => {
+ *   const handle = tg.startSoon(sleepForever);
+ *   handle.cancel("not needed");
+ *   try {
+ *     await handle.result();
+ *   } catch (err) {
+ *     console.log(err instanceof TaskCancelledError); // true
+ *   }
+ * });
+ * ```
+ */
+export class TaskCancelledError extends Error {
+  /** The reason given when the task's scope was cancelled, if any. */
+  readonly reason: string | undefined;
+
+  constructor(taskName: string, reason?: string) {
+    super(`task ${JSON.stringify(taskName)} was cancelled${reason === undefined ? "" : `: ${reason}`}`);
+    this.name = "TaskCancelledError";
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * structio: structured concurrency and portable I/O for Node.js, Deno and Bun.
+ *
+ * @example
+ * ```ts
+ * import { moveOnAfter, sleep, withTaskGroup } from "structio";
+ *
+ * await withTaskGroup(async (tg) => {
+ *   tg.startSoon(sleep, 100);
+ *   await moveOnAfter(50, () => sleep(1000));
+ * });
+ * ```
+ *
+ * @module
+ */
+export type { Backend, BackendTimer, RuntimeName, ShutdownSignal } from "./backends/backend.ts";
+export { currentRuntime } from "./backends/detect.ts";
+export { CancelScope, type CancelScopeOptions } from "./core/cancel-scope.ts";
+export { cancelShieldedCheckpoint, checkpoint, checkpointIfCancelled } from "./core/checkpoint.ts";
+export {
+  Cancelled,
+  getCancelledErrorClass,
+  isCancelled,
+  TaskCancelledError,
+  TimeoutError,
+} from "./core/errors.ts";
+export { type ErrorMatcher, ExceptionGroup } from "./core/exception-group.ts";
+export { abandonOnCancel, getCancelSignal } from "./core/foreign.ts";
+export { getBackend, main, run, type RunOptions } from "./core/run.ts";
+export { currentTime, sleep, sleepForever, sleepUntil } from "./core/sleep.ts";
+export { getCurrentTask, getRunningTasks, TaskInfo, type TaskState } from "./core/task.ts";
+export { TaskGroup, TaskHandle, type TaskStatus, withTaskGroup } from "./core/task-group.ts";
+export {
+  currentEffectiveDeadline,
+  failAfter,
+  failAt,
+  moveOnAfter,
+  moveOnAt,
+  type TimeoutOptions,
+} from "./core/timeouts.ts";

@@ -1,0 +1,125 @@
+/**
+ * Runs every test file under test/ on the current runtime, once per backend the runtime
+ * offers, and prints one line per case and a summary line:
+ * `<runtime>: N passed, N failed`.
+ *
+ * Usage: <runtime> test/harness/main.ts [--filter text]
+ */
+import process from "node:process";
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { currentRuntime, run } from "../../src/index.ts";
+import { availableBackends } from "../../src/backends/index.ts";
+import { currentFrame, type Runner } from "../../src/core/context.ts";
+import type { RuntimeName } from "../../src/backends/backend.ts";
+import { formatError } from "../../src/core/format-error.ts";
+import { cases, type TestCase } from "./registry.ts";
+
+/** A test that has not settled after this long is reported as hung (a hang guard). */
+const HANG_GUARD_MS = 20_000;
+
+const testRoot = fileURLToPath(new URL("..", import.meta.url));
+
+function findTestFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTestFiles(path));
+    else if (entry.name.endsWith(".test.ts")) found.push(path);
+  }
+  return found.sort();
+}
+
+let unhandled: unknown[] = [];
+process.on("unhandledRejection", (reason: unknown) => {
+  unhandled.push(reason);
+});
+
+/** What a finished test left behind in a runner, as readable problems. */
+function leftovers(runner: Runner, what: string): string[] {
+  const problems: string[] = [];
+  const alive = [...runner.tasks].filter((task) => task.parent !== null);
+  if (alive.length > 0) {
+    const names = alive.map((task) => task.name).join(", ");
+    problems.push(`${what}: ${alive.length} task(s) still alive: ${names}`);
+  }
+  if (runner.timers.size > 0) problems.push(`${what}: ${runner.timers.size} timer(s) still queued`);
+  if (runner.timers.keepsAlive) problems.push(`${what}: the backend timer still keeps the process alive`);
+  return problems;
+}
+
+/** Resources that keep the event loop alive, where the runtime can list them. */
+function activeResources(): string[] {
+  const list = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo;
+  return typeof list === "function" ? list.call(process).filter((r) => r !== "TTYWrap") : [];
+}
+
+function waitMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> {
+  const problems: string[] = [];
+  unhandled = [];
+  const before = activeResources().length;
+  let runner: Runner | undefined;
+  const defaultRunner = currentFrame().task.runner;
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    guard = setTimeout(() => reject(new Error(`hung for ${HANG_GUARD_MS} ms`)), HANG_GUARD_MS);
+  });
+  try {
+    const body = test.options.outsideRun
+      ? async () => await test.fn()
+      : () =>
+        run(async () => {
+          runner = currentFrame().task.runner;
+          await test.fn();
+        }, { backend });
+    await Promise.race([body(), hang]);
+  } catch (err) {
+    problems.push(formatError(err));
+  } finally {
+    clearTimeout(guard);
+  }
+  // Let callbacks that were already due run, so only real leftovers remain.
+  await waitMacrotask();
+  if (runner !== undefined) problems.push(...leftovers(runner, "run()"));
+  problems.push(...leftovers(defaultRunner, "implicit root"));
+  const after = activeResources();
+  if (after.length > before) problems.push(`left runtime resources behind: ${after.join(", ")}`);
+  for (const reason of unhandled) problems.push(`unhandled rejection: ${formatError(reason)}`);
+  return problems;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const filterAt = args.indexOf("--filter");
+  const filter = filterAt >= 0 ? args[filterAt + 1] ?? "" : "";
+  for (const file of findTestFiles(testRoot)) {
+    await import(pathToFileURL(file).href);
+  }
+  const runtime = currentRuntime();
+  let passed = 0;
+  let failed = 0;
+  for (const backend of availableBackends()) {
+    const selected = cases.filter((c) => c.name.includes(filter));
+    console.log(`# ${runtime}, backend ${backend}: ${selected.length} tests`);
+    for (const test of selected) {
+      const problems = await runCase(test, backend);
+      if (problems.length === 0) {
+        passed++;
+      } else {
+        failed++;
+        console.log(`not ok - [${backend}] ${test.name}`);
+        for (const problem of problems) console.log(problem.replace(/^/gm, "    "));
+      }
+    }
+  }
+  console.log(`# test files: ${findTestFiles(testRoot).map((f) => relative(testRoot, f)).join(" ")}`);
+  console.log(`${runtime}: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+await main();
