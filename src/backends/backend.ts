@@ -50,6 +50,12 @@ export interface Backend {
    * that removes the handler again (restoring the runtime's default behaviour).
    */
   onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void): () => void;
+  /**
+   * Keeps the process alive until the returned function is called. A program waiting
+   * only for signals (a server waiting for Ctrl-C) holds no other handle, and runtimes
+   * end a process with nothing but pending promises.
+   */
+  keepAlive(): () => void;
   /** Sets the status the process exits with once it ends on its own. */
   setExitCode(code: number): void;
   /** Ends the process at once. */

@@ -85,6 +85,10 @@ export function createBunBackend(): Backend {
         for (const [signal, listener] of listeners) proc.off(signal, listener);
       };
     },
+    keepAlive() {
+      const handle = setInterval(() => {}, MAX_TIMER_DELAY);
+      return () => clearInterval(handle);
+    },
     setExitCode(code: number) {
       proc.exitCode = code;
     },

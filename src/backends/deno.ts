@@ -81,6 +81,10 @@ export function createDenoBackend(): Backend {
         for (const [signal, listener] of listeners) ns.removeSignalListener(signal, listener);
       };
     },
+    keepAlive() {
+      const handle = setInterval(() => {}, MAX_TIMER_DELAY);
+      return () => clearInterval(handle);
+    },
     setExitCode(code: number) {
       ns.exitCode = code;
     },

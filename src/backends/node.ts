@@ -6,7 +6,7 @@
  */
 import process from "node:process";
 import { performance } from "node:perf_hooks";
-import { clearTimeout, setImmediate, setTimeout } from "node:timers";
+import { clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from "node:timers";
 import type { Backend, BackendTimer, ShutdownSignal } from "./backend.ts";
 
 /**
@@ -65,6 +65,10 @@ export function createNodeBackend(): Backend {
       return () => {
         for (const signal of signals) process.off(signal, listener);
       };
+    },
+    keepAlive() {
+      const handle = setInterval(() => {}, MAX_TIMER_DELAY);
+      return () => clearInterval(handle);
     },
     setExitCode(code: number) {
       process.exitCode = code;

@@ -95,8 +95,13 @@ export async function cancelShieldedCheckpoint(): Promise<void> {
 export function parkUntil<T>(
   setup: (resolve: (value: T) => void, reject: (err: unknown) => void) => (() => void) | void,
 ): Promise<T> {
-  const { scope } = currentFrame();
+  const { task, scope } = currentFrame();
   if (scope._effective) return Promise.reject(scope._cancelledError());
+  // A wait counts as a checkpoint for fairness too: a loop of waits that are satisfied at
+  // once (a set event, a settled promise) would otherwise run on microtasks forever.
+  // The macrotask yield comes before parking, so it cannot delay a delivered result.
+  const pause = yieldPoint(task.runner);
+  if (pause !== undefined) return pause.then(() => parkUntil(setup));
   return new Promise<T>((resolve, reject) => {
     let done = false;
     let cancelledInSetup = false;

@@ -57,8 +57,11 @@ export function abandonOnCancel<T>(
   } else {
     throw new TypeError("work must be a promise or a function returning one");
   }
+  // From here the promise is ours: whatever path the wait takes (raising at once in a
+  // cancelled scope, or abandoning it later), a late rejection must never go unhandled.
+  const settled = Promise.resolve(promise);
+  settled.then(undefined, () => {});
   return parkUntil<T>((resolve, reject) => {
-    // Handlers stay attached after an abandon, so a late rejection is never unhandled.
-    Promise.resolve(promise).then(resolve, reject);
+    settled.then(resolve, reject);
   });
 }

@@ -78,7 +78,8 @@ export function getBackend(): Backend {
 
 /**
  * Runs `fn` as a program: SIGINT and SIGTERM cancel it (a second signal ends the process
- * at once), and the process exit status says how it ended: 0 when `fn` returned, 1 when
+ * at once), the process stays alive until `fn` and its cleanup are done (even when they
+ * only wait, as a server waiting for Ctrl-C does), and the process exit status says how it ended: 0 when `fn` returned, 1 when
  * it failed (the error is printed), 128 + the signal number (130, 143) when a signal
  * stopped it. Resolves with that status once `fn` and its cleanup are done.
  *
@@ -104,6 +105,7 @@ export async function main(fn: () => unknown, options: RunOptions = {}): Promise
   try {
     await run(async function main() {
       const scope = new CancelScope();
+      const release = backend.keepAlive();
       const stopListening = backend.onSignals(["SIGINT", "SIGTERM"], (signal) => {
         if (received !== undefined) backend.exit(128 + SIGNAL_NUMBERS[signal]);
         received = signal;
@@ -113,6 +115,7 @@ export async function main(fn: () => unknown, options: RunOptions = {}): Promise
         await scope.run(fn);
       } finally {
         stopListening();
+        release();
       }
     }, options);
     code = received === undefined ? 0 : 128 + SIGNAL_NUMBERS[received];

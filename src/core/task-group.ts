@@ -165,7 +165,7 @@ export class TaskGroup {
   ): TaskHandle<Awaited<T>> {
     checkFunction(fn);
     this.#checkActive();
-    const child = this.#spawn(fn, this.cancelScope);
+    const child = this.#spawn(fn, this.cancelScope, this.#host!);
     this.#pending++;
     queueMicrotask(() => this.#runChild(child, () => fn(...args), null));
     return new TaskHandle(child);
@@ -184,7 +184,11 @@ export class TaskGroup {
     this.#checkActive();
     const caller = currentFrame();
     if (caller.scope._effective) throw caller.scope._cancelledError();
-    const child = this.#spawn(fn, caller.scope);
+    const child = this.#spawn(fn, caller.scope, caller.task);
+    // The group counts the task from now on, so it stays open while the task starts up
+    // (as Trio's start() keeps a nursery open), even though until started() the task
+    // runs under the caller's scope and its errors go to the caller.
+    this.#pending++;
     return await new Promise<T>((resolve, reject) => {
       let phase: "starting" | "started" | "ended" = "starting";
       const status: TaskStatus<T> = {
@@ -194,9 +198,9 @@ export class TaskGroup {
           this.#checkActive();
           phase = "started";
           // The task leaves the caller's scope for the group's; from here on its
-          // errors go to the group, which therefore has to wait for it.
+          // errors go to the group.
           child.task.scope._attach(this.cancelScope);
-          this.#pending++;
+          child.task.moveTo(this.#host!);
           resolve(values[0] as T);
         },
       };
@@ -270,11 +274,11 @@ export class TaskGroup {
     }
   }
 
-  #spawn(fn: (...args: never[]) => unknown, parentScope: CancelScope): Child {
-    const host = this.#host!;
-    const task = new Task(host.runner, host, taskName(fn));
-    task.scope._enter(parentScope, host.runner);
-    host.runner.tasks.add(task);
+  #spawn(fn: (...args: never[]) => unknown, parentScope: CancelScope, parentTask: Task): Child {
+    const runner = parentTask.runner;
+    const task = new Task(runner, parentTask, taskName(fn));
+    task.scope._enter(parentScope, runner);
+    runner.tasks.add(task);
     return { task, outcome: null, waiting: new Set() };
   }
 
@@ -284,14 +288,16 @@ export class TaskGroup {
       this.cancelScope.cancel();
       return;
     }
-    if (!this.#errors.includes(err)) this.#errors.push(err);
+    // The same error object can arrive twice (a body that rethrows what
+    // handle.result() gave it); primitives are kept as often as they were thrown.
+    if (typeof err !== "object" || err === null || !this.#errors.includes(err)) this.#errors.push(err);
     this.cancelScope.cancel();
   }
 
   /**
    * Runs a task to its end and settles its bookkeeping. `beforeStarted` handles an end
    * that comes before `started()` (start() only): it returns true when it took the
-   * outcome, in which case the group never counted the task.
+   * outcome for the caller of start(), in which case the group records no error.
    */
   async #runChild(
     child: Child,
@@ -317,8 +323,8 @@ export class TaskGroup {
     child.outcome = outcome;
     for (const notify of child.waiting) notify(outcome);
     child.waiting.clear();
-    if (beforeStarted !== null && beforeStarted(outcome)) return;
-    if (outcome.kind === "error") this.#fail(outcome.error);
+    const tookOutcome = beforeStarted !== null && beforeStarted(outcome);
+    if (!tookOutcome && outcome.kind === "error") this.#fail(outcome.error);
     if (--this.#pending === 0 && this.#whenIdle !== null) {
       const wake = this.#whenIdle;
       this.#whenIdle = null;

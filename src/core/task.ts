@@ -60,9 +60,15 @@ export class Task {
     this.name = name;
   }
 
-  /** The task's snapshot, made once (the fields it shows never change). */
+  /** The task's snapshot, made again only when the task moves (start() does that). */
   get info(): TaskInfo {
     return (this.#info ??= new TaskInfo(this.id, this.parent?.id ?? null, this.name));
+  }
+
+  /** Moves the task under another parent task (a start()ed task joining its group). */
+  moveTo(parent: Task): void {
+    this.parent = parent;
+    this.#info = undefined;
   }
 }
 

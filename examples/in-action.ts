@@ -1,0 +1,136 @@
+/**
+ * structio in action: `npm start` (or `npm start -- --runtime deno|bun`).
+ *
+ * Each section shows one idea and prints what happened and how long it took.
+ */
+import {
+  abandonOnCancel,
+  CancelScope,
+  currentRuntime,
+  currentTime,
+  ExceptionGroup,
+  failAfter,
+  getBackend,
+  isCancelled,
+  main,
+  moveOnAfter,
+  sleep,
+  sleepForever,
+  TimeoutError,
+  withTaskGroup,
+} from "../src/index.ts";
+
+const t0 = currentTime();
+const stamp = () => `${(currentTime() - t0).toFixed(0).padStart(5)} ms`;
+const say = (text: string) => console.log(`[${stamp()}] ${text}`);
+
+/** Concurrent sleepers finish together: the group takes as long as the slowest. */
+async function sleepers(): Promise<void> {
+  const start = currentTime();
+  await withTaskGroup(async (tg) => {
+    for (const ms of [100, 200, 300]) {
+      tg.startSoon(async function sleeper() {
+        await sleep(ms);
+        say(`  sleeper of ${ms} ms woke up`);
+      });
+    }
+  });
+  say(`three sleepers (100, 200, 300 ms) done together after ${(currentTime() - start).toFixed(0)} ms`);
+}
+
+/** A timeout: failAfter raises TimeoutError, moveOnAfter just moves on. */
+async function timeouts(): Promise<void> {
+  try {
+    await failAfter(50, () => sleep(1000));
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+    say("failAfter(50): the 1000 ms sleep timed out with TimeoutError");
+  }
+  const result = await moveOnAfter(50, async () => {
+    await sleep(1000);
+    return "finished";
+  });
+  say(`moveOnAfter(50): gave up quietly, result = ${result}`);
+}
+
+/** Cancellation whose cleanup still waits: the cleanup runs in a shielded scope. */
+async function shieldedCleanup(): Promise<void> {
+  await moveOnAfter(50, async () => {
+    try {
+      await sleepForever();
+    } finally {
+      await new CancelScope({ shield: true }).run(async () => {
+        await sleep(30); // e.g. tell a peer goodbye; not cut short by the cancellation
+        say("cancelled after 50 ms; shielded cleanup of 30 ms completed");
+      });
+    }
+  });
+}
+
+/** A failing task cancels its siblings; the group reports every failure at once. */
+async function failingGroup(): Promise<void> {
+  try {
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async function worker() {
+        try {
+          await sleepForever();
+        } finally {
+          say("  worker was cancelled because a sibling failed");
+        }
+      });
+      tg.startSoon(async function parser() {
+        await sleep(20);
+        throw new SyntaxError("bad input on line 3");
+      });
+      tg.startSoon(async function uploader() {
+        await sleep(20);
+        throw new RangeError("quota exceeded");
+      });
+    });
+  } catch (err) {
+    if (!(err instanceof ExceptionGroup)) throw err;
+    const messages = err.errors.map((e) => `${(e as Error).name}: ${(e as Error).message}`);
+    say(`task group failed with ${err.errors.length} errors: ${messages.join("; ")}`);
+  }
+}
+
+/** A fetch-like foreign promise: cancellation releases the waiter and aborts the work. */
+function fakeFetch(url: string, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(`body of ${url}`), 5_000);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+async function foreignPromise(): Promise<void> {
+  const start = currentTime();
+  let aborted = false;
+  await moveOnAfter(80, async () => {
+    try {
+      await abandonOnCancel((signal) => {
+        signal.addEventListener("abort", () => (aborted = true));
+        return fakeFetch("https://example.com/slow", signal);
+      });
+    } catch (err) {
+      if (isCancelled(err)) say("  the 5 s fetch was cancelled");
+      throw err;
+    }
+  });
+  say(
+    `fetch-like call released after ${(currentTime() - start).toFixed(0)} ms; ` +
+      `its AbortSignal was ${aborted ? "aborted" : "not aborted"}`,
+  );
+}
+
+await main(async () => {
+  say(`structio on ${currentRuntime()} (backend ${getBackend().name})`);
+  await sleepers();
+  await timeouts();
+  await shieldedCleanup();
+  await failingGroup();
+  await foreignPromise();
+  say("all done");
+});
