@@ -51,6 +51,8 @@ if (runChecks) {
   await check("typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
   await check("lint", bin("deno"), ["lint", "--quiet"]);
   await check("lint rules", bin("deno"), ["test", "--quiet", "lint/"]);
+  await check("build", bin("node"), ["scripts/build.ts"]);
+  await check("readme", bin("node"), ["scripts/check-readme.ts"]);
 }
 
 const runtimes: Array<[string, string, string[]]> = [
