@@ -85,8 +85,14 @@ export class CancelScope {
   _parent: CancelScope | null = null;
   /** @internal Active scopes directly inside this one (lazily made). */
   _children: Set<CancelScope> | null = null;
-  /** @internal Checkpoints parked directly in this scope (lazily made). */
-  _waiters: Set<Waiter> | null = null;
+  /**
+   * @internal The checkpoint parked directly in this scope. Only the task that entered a
+   * scope runs in it, and a task waits for one thing at a time, so one slot is the rule;
+   * `_moreWaiters` takes the rest (concurrent waits through Promise.all, say).
+   */
+  _waiter: Waiter | null = null;
+  /** @internal Further parked checkpoints (made on demand). */
+  _moreWaiters: Set<Waiter> | null = null;
   /** @internal Cached: cancelled itself, or by a visible ancestor. */
   _effective = false;
   /** @internal The runner whose timer queue holds the deadline. */
@@ -266,10 +272,11 @@ export class CancelScope {
     if (effective === this._effective) return;
     this._effective = effective;
     if (effective) {
-      if (this._waiters !== null && this._waiters.size > 0) {
+      if (this._waiter !== null || (this._moreWaiters !== null && this._moreWaiters.size > 0)) {
         const err = this._cancelledError();
-        // A waiter removes itself from the set when woken; Set iteration tolerates that.
-        for (const waiter of this._waiters) waiter.cancel(err);
+        this._waiter?.cancel(err);
+        // A waiter removes itself when woken; Set iteration tolerates that.
+        if (this._moreWaiters !== null) for (const waiter of this._moreWaiters) waiter.cancel(err);
       }
       if (this.#controller !== null && !this.#controller.signal.aborted) {
         this.#controller.abort(this._cancelledError());
@@ -280,16 +287,28 @@ export class CancelScope {
     }
   }
 
-  /** @internal A Cancelled naming the reason of the scope that cancelled this one. */
-  _cancelledError(): Cancelled {
-    return new Cancelled(this.#originReason());
+  /** @internal Registers a parked checkpoint to wake on cancellation. */
+  _addWaiter(waiter: Waiter): void {
+    if (this._waiter === null) this._waiter = waiter;
+    else (this._moreWaiters ??= new Set()).add(waiter);
   }
 
-  /** The reason of the scope whose cancellation reaches this one. */
-  #originReason(): string | undefined {
+  /** @internal Unregisters a parked checkpoint (woken, or done waiting). */
+  _removeWaiter(waiter: Waiter): void {
+    if (this._waiter === waiter) this._waiter = null;
+    else this._moreWaiters?.delete(waiter);
+  }
+
+  /** @internal A Cancelled naming the reason of the scope that cancelled this one. */
+  _cancelledError(): Cancelled {
+    return new Cancelled(this._originReason());
+  }
+
+  /** @internal The reason of the scope whose cancellation reaches this one. */
+  _originReason(): string | undefined {
     if (this.#cancelCalled) return this.#reason;
     if (this.#shield || this._parent === null) return undefined;
-    return this._parent.#originReason();
+    return this._parent._originReason();
   }
 
   #cancel(reason: string | undefined, byDeadline: boolean): void {

@@ -106,29 +106,28 @@ export function parkUntil<T>(
     let done = false;
     let cancelledInSetup = false;
     let cleanup: (() => void) | void = undefined;
-    const waiters = (scope._waiters ??= new Set());
     const waiter: Waiter = {
       cancel(err) {
         if (done) return;
         done = true;
-        waiters.delete(waiter);
+        scope._removeWaiter(waiter);
         if (cleanup) cleanup();
         else cancelledInSetup = true;
         reject(err);
       },
     };
-    waiters.add(waiter);
+    scope._addWaiter(waiter);
     cleanup = setup(
       (value) => {
         if (done) return;
         done = true;
-        waiters.delete(waiter);
+        scope._removeWaiter(waiter);
         resolve(value);
       },
       (err) => {
         if (done) return;
         done = true;
-        waiters.delete(waiter);
+        scope._removeWaiter(waiter);
         reject(err);
       },
     );

@@ -21,8 +21,8 @@ type Outcome =
 interface Child {
   readonly task: Task;
   outcome: Outcome | null;
-  /** Callbacks of `TaskHandle.result()` calls waiting for the outcome. */
-  readonly waiting: Set<(outcome: Outcome) => void>;
+  /** Callbacks of `TaskHandle.result()` calls waiting for the outcome (made on demand). */
+  waiting: Set<(outcome: Outcome) => void> | null;
 }
 
 /**
@@ -105,8 +105,8 @@ export class TaskHandle<T> {
   async result(): Promise<T> {
     const child = this.#child;
     const outcome = child.outcome ?? await parkUntil<Outcome>((resolve) => {
-      child.waiting.add(resolve);
-      return () => child.waiting.delete(resolve);
+      (child.waiting ??= new Set()).add(resolve);
+      return () => child.waiting!.delete(resolve);
     });
     if (outcome.kind === "value") return outcome.value as T;
     if (outcome.kind === "error") throw outcome.error;
@@ -167,7 +167,7 @@ export class TaskGroup {
     this.#checkActive();
     const child = this.#spawn(fn, this.cancelScope, this.#host!);
     this.#pending++;
-    queueMicrotask(() => this.#runChild(child, () => fn(...args), null));
+    queueMicrotask(() => this.#enterChild(child, () => fn(...args), null));
     return new TaskHandle(child);
   }
 
@@ -205,7 +205,7 @@ export class TaskGroup {
         },
       };
       queueMicrotask(() =>
-        this.#runChild(child, () => fn(status, ...args), (outcome) => {
+        this.#enterChild(child, () => fn(status, ...args), (outcome) => {
           if (phase === "started") return false;
           phase = "ended";
           reject(
@@ -279,7 +279,7 @@ export class TaskGroup {
     const task = new Task(runner, parentTask, taskName(fn));
     task.scope._enter(parentScope, runner);
     runner.tasks.add(task);
-    return { task, outcome: null, waiting: new Set() };
+    return { task, outcome: null, waiting: null };
   }
 
   /** Records a failure (once) and cancels the group, as the first failure must. */
@@ -295,34 +295,43 @@ export class TaskGroup {
   }
 
   /**
-   * Runs a task to its end and settles its bookkeeping. `beforeStarted` handles an end
-   * that comes before `started()` (start() only): it returns true when it took the
-   * outcome for the caller of start(), in which case the group records no error.
+   * Starts a task's body in the task's own frame. `beforeStarted` handles an end that
+   * comes before `started()` (start() only): it returns true when it took the outcome
+   * for the caller of start(), in which case the group records no error.
    */
+  #enterChild(
+    child: Child,
+    body: () => unknown,
+    beforeStarted: ((outcome: Outcome) => boolean) | null,
+  ): void {
+    const task = child.task;
+    void runInFrame({ task, scope: task.scope }, () => this.#runChild(child, body, beforeStarted));
+  }
+
+  /** Runs in the task's own frame; never rejects (every outcome is recorded). */
   async #runChild(
     child: Child,
     body: () => unknown,
     beforeStarted: ((outcome: Outcome) => boolean) | null,
   ): Promise<void> {
     const task = child.task;
+    task.status = "running";
     let outcome: Outcome;
-    await runInFrame({ task, scope: task.scope }, async () => {
-      task.status = "running";
-      try {
-        outcome = { kind: "value", value: await body() };
-      } catch (err) {
-        outcome = task.scope._absorbs(err) || isCancelled(err)
-          ? { kind: "cancelled", reason: task.scope._cancelledError().reason }
-          : { kind: "error", error: err };
-      }
-    });
+    try {
+      outcome = { kind: "value", value: await body() };
+    } catch (err) {
+      outcome = task.scope._absorbs(err) || isCancelled(err)
+        ? { kind: "cancelled", reason: task.scope._originReason() }
+        : { kind: "error", error: err };
+    }
     task.scope._exit();
     task.runner.tasks.delete(task);
-    outcome = outcome!;
     task.status = outcome.kind === "value" ? "finished" : outcome.kind === "error" ? "failed" : "cancelled";
     child.outcome = outcome;
-    for (const notify of child.waiting) notify(outcome);
-    child.waiting.clear();
+    if (child.waiting !== null) {
+      for (const notify of child.waiting) notify(outcome);
+      child.waiting = null;
+    }
     const tookOutcome = beforeStarted !== null && beforeStarted(outcome);
     if (!tookOutcome && outcome.kind === "error") this.#fail(outcome.error);
     if (--this.#pending === 0 && this.#whenIdle !== null) {
