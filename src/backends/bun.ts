@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Backend, BackendTimer, ShutdownSignal } from "./backend.ts";
-import { MAX_TIMER_DELAY } from "./node.ts";
+import type { Backend, ShutdownSignal } from "./backend.ts";
+import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Bun namespace this adapter uses (so no Bun type package is needed). */
 interface BunNamespace {
@@ -17,6 +17,13 @@ interface BunTimeout {
   ref(): void;
   unref(): void;
 }
+
+const bunTimerOps: TimerOps<BunTimeout> = {
+  set: (callback, delayMs) => setTimeout(callback, delayMs) as unknown as BunTimeout,
+  clear: (handle) => clearTimeout(handle as never),
+  ref: (handle) => handle.ref(),
+  unref: (handle) => handle.unref(),
+};
 
 interface BunProcess {
   on(signal: string, handler: () => void): void;
@@ -33,41 +40,6 @@ function bun(): { ns: BunNamespace; proc: BunProcess } {
   return { ns: g.Bun, proc: g.process };
 }
 
-class BunTimer implements BackendTimer {
-  #handle: BunTimeout | undefined;
-  #ref = true;
-  readonly #onFire: () => void;
-
-  constructor(onFire: () => void) {
-    this.#onFire = onFire;
-  }
-
-  arm(delayMs: number): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle as never);
-    const handle = setTimeout(this.#fire, Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY));
-    this.#handle = handle as unknown as BunTimeout;
-    if (!this.#ref) this.#handle.unref();
-  }
-
-  setRef(ref: boolean): void {
-    if (ref === this.#ref) return;
-    this.#ref = ref;
-    if (this.#handle === undefined) return;
-    if (ref) this.#handle.ref();
-    else this.#handle.unref();
-  }
-
-  disarm(): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle as never);
-    this.#handle = undefined;
-  }
-
-  #fire = (): void => {
-    this.#handle = undefined;
-    this.#onFire();
-  };
-}
-
 /** Builds the Bun backend; throws when not running on Bun. */
 export function createBunBackend(): Backend {
   const { ns, proc } = bun();
@@ -76,7 +48,7 @@ export function createBunBackend(): Backend {
   return {
     name: "bun",
     now: () => ns.nanoseconds() / 1e6,
-    createTimer: (onFire) => new BunTimer(onFire),
+    createTimer: (onFire) => new HandleTimer(bunTimerOps, onFire),
     yieldMacrotask: (callback) => void setImmediateFn(callback),
     onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void) {
       const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
@@ -85,10 +57,7 @@ export function createBunBackend(): Backend {
         for (const [signal, listener] of listeners) proc.off(signal, listener);
       };
     },
-    keepAlive() {
-      const handle = setInterval(() => {}, MAX_TIMER_DELAY);
-      return () => clearInterval(handle);
-    },
+    keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       proc.exitCode = code;
     },

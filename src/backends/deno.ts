@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Backend, BackendTimer, ShutdownSignal } from "./backend.ts";
-import { MAX_TIMER_DELAY } from "./node.ts";
+import type { Backend, ShutdownSignal } from "./backend.ts";
+import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Deno namespace this adapter uses (so no Deno type package is needed). */
 interface DenoNamespace {
@@ -24,53 +24,24 @@ function deno(): DenoNamespace {
   return ns;
 }
 
-class DenoTimer implements BackendTimer {
-  #handle: ReturnType<typeof setTimeout> | undefined;
-  #ref = true;
-  readonly #onFire: () => void;
-  readonly #deno: DenoNamespace;
-
-  constructor(ns: DenoNamespace, onFire: () => void) {
-    this.#deno = ns;
-    this.#onFire = onFire;
-  }
-
-  arm(delayMs: number): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle);
-    this.#handle = setTimeout(this.#fire, Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY));
-    if (!this.#ref) this.#deno.unrefTimer(this.#handle);
-  }
-
-  setRef(ref: boolean): void {
-    if (ref === this.#ref) return;
-    this.#ref = ref;
-    if (this.#handle === undefined) return;
-    if (ref) this.#deno.refTimer(this.#handle);
-    else this.#deno.unrefTimer(this.#handle);
-  }
-
-  disarm(): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle);
-    this.#handle = undefined;
-  }
-
-  #fire = (): void => {
-    this.#handle = undefined;
-    this.#onFire();
-  };
-}
-
 /** Builds the Deno backend; throws when not running on Deno. */
 export function createDenoBackend(): Backend {
   const ns = deno();
   const encoder = new TextEncoder();
+  type DenoTimeout = ReturnType<typeof setTimeout>;
+  const timerOps: TimerOps<DenoTimeout> = {
+    set: (callback, delayMs) => setTimeout(callback, delayMs),
+    clear: (handle) => clearTimeout(handle),
+    ref: (handle) => ns.refTimer(handle),
+    unref: (handle) => ns.unrefTimer(handle),
+  };
   // Deno's setTimeout(fn, 0) is clamped to 4 ms once nested, as in browsers; Deno also
   // provides setImmediate as a global for Node compatibility, which is not clamped.
   const setImmediateFn = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
   return {
     name: "deno",
     now: () => performance.now(),
-    createTimer: (onFire) => new DenoTimer(ns, onFire),
+    createTimer: (onFire) => new HandleTimer(timerOps, onFire),
     yieldMacrotask: setImmediateFn === undefined
       ? (callback) => void setTimeout(callback, 0)
       : (callback) => void setImmediateFn(callback),
@@ -81,10 +52,7 @@ export function createDenoBackend(): Backend {
         for (const [signal, listener] of listeners) ns.removeSignalListener(signal, listener);
       };
     },
-    keepAlive() {
-      const handle = setInterval(() => {}, MAX_TIMER_DELAY);
-      return () => clearInterval(handle);
-    },
+    keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       ns.exitCode = code;
     },

@@ -6,58 +6,25 @@
  */
 import process from "node:process";
 import { performance } from "node:perf_hooks";
-import { clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from "node:timers";
-import type { Backend, BackendTimer, ShutdownSignal } from "./backend.ts";
-
-/**
- * Node's setTimeout takes at most 2^31 - 1 ms; a longer delay is silently turned into
- * 1 ms. The timer queue re-arms when a timer fires before its deadline, so clamping here
- * is enough for deadlines of any length.
- */
-export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+import { clearTimeout, setImmediate, setTimeout } from "node:timers";
+import type { Backend, ShutdownSignal } from "./backend.ts";
+import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 type NodeTimeout = ReturnType<typeof setTimeout>;
 
-class NodeTimer implements BackendTimer {
-  #handle: NodeTimeout | undefined;
-  #ref = true;
-  readonly #onFire: () => void;
-
-  constructor(onFire: () => void) {
-    this.#onFire = onFire;
-  }
-
-  arm(delayMs: number): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle);
-    this.#handle = setTimeout(this.#fire, Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY));
-    if (!this.#ref) this.#handle.unref();
-  }
-
-  setRef(ref: boolean): void {
-    if (ref === this.#ref) return;
-    this.#ref = ref;
-    if (this.#handle === undefined) return;
-    if (ref) this.#handle.ref();
-    else this.#handle.unref();
-  }
-
-  disarm(): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle);
-    this.#handle = undefined;
-  }
-
-  #fire = (): void => {
-    this.#handle = undefined;
-    this.#onFire();
-  };
-}
+const nodeTimerOps: TimerOps<NodeTimeout> = {
+  set: (callback, delayMs) => setTimeout(callback, delayMs),
+  clear: (handle) => clearTimeout(handle),
+  ref: (handle) => void handle.ref(),
+  unref: (handle) => void handle.unref(),
+};
 
 /** Builds the node:* backend. */
 export function createNodeBackend(): Backend {
   return {
     name: "node",
     now: () => performance.now(),
-    createTimer: (onFire) => new NodeTimer(onFire),
+    createTimer: (onFire) => new HandleTimer(nodeTimerOps, onFire),
     yieldMacrotask: (callback) => void setImmediate(callback),
     onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void) {
       const listener = (signal: NodeJS.Signals) => handler(signal as ShutdownSignal);
@@ -66,10 +33,7 @@ export function createNodeBackend(): Backend {
         for (const signal of signals) process.off(signal, listener);
       };
     },
-    keepAlive() {
-      const handle = setInterval(() => {}, MAX_TIMER_DELAY);
-      return () => clearInterval(handle);
-    },
+    keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       process.exitCode = code;
     },

@@ -266,24 +266,28 @@ export class CancelScope {
   /**
    * @internal Recomputes the cached effective state and pushes a change down the tree.
    * Waking on the way down is what makes cancellation reach every parked checkpoint.
+   *
+   * Every scope reached by one propagation is cancelled by the same origin, so they share
+   * one Cancelled (made on first need): cancelling a group of 100k sleeping tasks builds
+   * one error and one stack trace, not 100k.
    */
-  _update(): void {
+  _update(shared: { err?: Cancelled } = {}): void {
     const effective = this.#cancelCalled || this._parentCancelVisible();
     if (effective === this._effective) return;
     this._effective = effective;
     if (effective) {
       if (this._waiter !== null || (this._moreWaiters !== null && this._moreWaiters.size > 0)) {
-        const err = this._cancelledError();
+        const err = (shared.err ??= this._cancelledError());
         this._waiter?.cancel(err);
         // A waiter removes itself when woken; Set iteration tolerates that.
         if (this._moreWaiters !== null) for (const waiter of this._moreWaiters) waiter.cancel(err);
       }
       if (this.#controller !== null && !this.#controller.signal.aborted) {
-        this.#controller.abort(this._cancelledError());
+        this.#controller.abort(shared.err ??= this._cancelledError());
       }
     }
     if (this._children !== null) {
-      for (const child of this._children) child._update();
+      for (const child of this._children) child._update(shared);
     }
   }
 
