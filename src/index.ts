@@ -28,8 +28,8 @@ export { type ErrorMatcher, ExceptionGroup } from "./core/exception-group.ts";
 export { abandonOnCancel, getCancelSignal } from "./core/foreign.ts";
 export { getBackend, main, run, type RunOptions } from "./core/run.ts";
 export { currentTime, sleep, sleepForever, sleepUntil } from "./core/sleep.ts";
-export { getCurrentTask, getRunningTasks, TaskInfo, type TaskState } from "./core/task.ts";
-export { TaskGroup, TaskHandle, type TaskStatus, withTaskGroup } from "./core/task-group.ts";
+export { getCurrentTask, getRunningTasks, TaskHandle, TaskInfo, type TaskState } from "./core/task.ts";
+export { TaskGroup, type TaskStatus, withTaskGroup } from "./core/task-group.ts";
 export {
   currentEffectiveDeadline,
   failAfter,

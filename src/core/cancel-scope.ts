@@ -10,7 +10,8 @@
  * @module
  */
 import { Cancelled } from "./errors.ts";
-import { currentFrame, runInFrame, type Runner } from "./context.ts";
+import { currentScope, runInScope } from "./context.ts";
+import type { TaskHandle } from "./task.ts";
 import type { TimerEntry } from "./timer-queue.ts";
 
 /** Something parked at a checkpoint that a cancellation must wake. */
@@ -83,8 +84,18 @@ export class CancelScope {
 
   /** @internal The enclosing scope while active. */
   _parent: CancelScope | null = null;
-  /** @internal Active scopes directly inside this one (lazily made). */
-  _children: Set<CancelScope> | null = null;
+  /**
+   * @internal Active scopes directly inside this one, as an intrusive doubly-linked list
+   * in the order they were entered: linking and unlinking allocate nothing, which
+   * matters for a group with 100k short tasks.
+   */
+  _firstChild: CancelScope | null = null;
+  /** @internal */
+  _lastChild: CancelScope | null = null;
+  /** @internal */
+  _prevSibling: CancelScope | null = null;
+  /** @internal */
+  _nextSibling: CancelScope | null = null;
   /**
    * @internal The checkpoint parked directly in this scope. Only the task that entered a
    * scope runs in it, and a task waits for one thing at a time, so one slot is the rule;
@@ -95,10 +106,17 @@ export class CancelScope {
   _moreWaiters: Set<Waiter> | null = null;
   /** @internal Cached: cancelled itself, or by a visible ancestor. */
   _effective = false;
-  /** @internal The runner whose timer queue holds the deadline. */
-  _runner: Runner | null = null;
+  /** @internal The task running in this scope (its runner holds the deadline timer). */
+  _task: TaskHandle<unknown> | null = null;
 
-  constructor(options: CancelScopeOptions = {}) {
+  constructor(options?: CancelScopeOptions) {
+    if (options === undefined) {
+      // The common case, and the one every task takes for its own scope: no checks.
+      this.#deadline = Infinity;
+      this.#shield = false;
+      this.#abortSignal = undefined;
+      return;
+    }
     if (typeof options !== "object" || options === null) {
       throw new TypeError("options must be an object");
     }
@@ -188,10 +206,10 @@ export class CancelScope {
    */
   async run<T>(fn: (scope: this) => T | PromiseLike<T>): Promise<T | undefined> {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");
-    const frame = currentFrame();
-    this._enter(frame.scope, frame.task.runner);
+    const parent = currentScope();
+    this._enter(parent, parent._task!);
     try {
-      return await runInFrame({ task: frame.task, scope: this }, () => fn(this));
+      return await runInScope(this, fn, this);
     } catch (err) {
       if (this._absorbs(err)) return undefined;
       throw err;
@@ -200,8 +218,11 @@ export class CancelScope {
     }
   }
 
-  /** @internal Attaches the scope under `parent` (null for a root) and activates it. */
-  _enter(parent: CancelScope | null, runner: Runner): void {
+  /**
+   * @internal Attaches the scope under `parent` (null for a root) and activates it, for
+   * `task`: the task that runs in it.
+   */
+  _enter(parent: CancelScope | null, task: TaskHandle<unknown>): void {
     if (this.#state !== IDLE) {
       throw new Error(
         this.#state === ACTIVE
@@ -210,7 +231,7 @@ export class CancelScope {
       );
     }
     this.#state = ACTIVE;
-    this._runner = runner;
+    this._task = task;
     this._attach(parent);
     this.#scheduleDeadline();
     const signal = this.#abortSignal;
@@ -231,10 +252,26 @@ export class CancelScope {
    * group is woken at once.
    */
   _attach(parent: CancelScope | null): void {
-    if (this._parent !== null) this._parent._children!.delete(this);
+    this.#unlink();
     this._parent = parent;
-    if (parent !== null) (parent._children ??= new Set()).add(this);
+    if (parent !== null) {
+      this._prevSibling = parent._lastChild;
+      if (parent._lastChild !== null) parent._lastChild._nextSibling = this;
+      else parent._firstChild = this;
+      parent._lastChild = this;
+    }
     this._update();
+  }
+
+  /** Takes the scope out of its parent's list of children. */
+  #unlink(): void {
+    const parent = this._parent;
+    if (parent === null) return;
+    if (this._prevSibling !== null) this._prevSibling._nextSibling = this._nextSibling;
+    else parent._firstChild = this._nextSibling;
+    if (this._nextSibling !== null) this._nextSibling._prevSibling = this._prevSibling;
+    else parent._lastChild = this._prevSibling;
+    this._prevSibling = this._nextSibling = null;
   }
 
   /** @internal Whether an error ending the body is this scope's own cancellation. */
@@ -249,13 +286,13 @@ export class CancelScope {
   /** @internal Detaches the scope when its body has ended. */
   _exit(): void {
     this.#state = EXITED;
-    if (this.#timer !== null) this._runner!.timers.remove(this.#timer);
+    if (this.#timer !== null) this._task!._runner.timers.remove(this.#timer);
     this.#timer = null;
     if (this.#abortListener !== null) {
       this.#abortSignal!.removeEventListener("abort", this.#abortListener);
       this.#abortListener = null;
     }
-    if (this._parent !== null) this._parent._children!.delete(this);
+    this.#unlink();
   }
 
   /** @internal Whether an enclosing cancellation reaches through to this scope. */
@@ -286,8 +323,11 @@ export class CancelScope {
         this.#controller.abort(shared.err ??= this._cancelledError());
       }
     }
-    if (this._children !== null) {
-      for (const child of this._children) child._update(shared);
+    // Read the next sibling first: an abort listener run above may end a child scope.
+    for (let child = this._firstChild; child !== null;) {
+      const next = child._nextSibling;
+      child._update(shared);
+      child = next;
     }
   }
 
@@ -321,18 +361,19 @@ export class CancelScope {
     this.#reason = reason;
     this.#deadlineCaused = byDeadline;
     if (this.#timer !== null) {
-      this._runner!.timers.remove(this.#timer);
+      this._task!._runner.timers.remove(this.#timer);
       this.#timer = null;
     }
     if (this.#state === ACTIVE) this._update();
   }
 
   #scheduleDeadline(): void {
-    const timers = this._runner!.timers;
+    const runner = this._task!._runner;
+    const timers = runner.timers;
     if (this.#timer !== null) timers.remove(this.#timer);
     this.#timer = null;
     if (this.#cancelCalled || this.#deadline === Infinity) return;
-    if (this.#deadline <= this._runner!.backend.now()) {
+    if (this.#deadline <= runner.backend.now()) {
       this.#cancel(DEADLINE_REASON, true);
     } else {
       this.#timer = timers.add(this.#deadline, () => {

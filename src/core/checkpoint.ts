@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { currentFrame, type Runner } from "./context.ts";
-import type { Waiter } from "./cancel-scope.ts";
+import { currentScope, type Runner } from "./context.ts";
+import type { CancelScope, Waiter } from "./cancel-scope.ts";
+import type { Cancelled } from "./errors.ts";
 
 /**
  * How long tasks may run on microtasks alone before a checkpoint yields a macrotask, so
@@ -47,9 +48,10 @@ export function yieldPoint(runner: Runner): Promise<void> | undefined {
  * ```
  */
 export async function checkpoint(): Promise<void> {
-  const { task, scope } = currentFrame();
+  const scope = currentScope();
+  const runner = scope._task!._runner;
   if (scope._effective) throw scope._cancelledError();
-  await yieldPoint(task.runner);
+  await yieldPoint(runner);
   if (scope._effective) throw scope._cancelledError();
 }
 
@@ -64,7 +66,7 @@ export async function checkpoint(): Promise<void> {
  * ```
  */
 export function checkpointIfCancelled(): Promise<void> {
-  const { scope } = currentFrame();
+  const scope = currentScope();
   return scope._effective ? Promise.reject(scope._cancelledError()) : Promise.resolve();
 }
 
@@ -79,59 +81,78 @@ export function checkpointIfCancelled(): Promise<void> {
  * ```
  */
 export async function cancelShieldedCheckpoint(): Promise<void> {
-  await yieldPoint(currentFrame().task.runner);
+  await yieldPoint(currentScope()._task!._runner);
 }
 
 /**
- * Parks the current task until `setup`'s resolve or reject is called, registered for
- * cancellation in the current scope. A cancellation wakes it with {@link Cancelled} and
- * runs the cleanup that `setup` returned, so nothing the wait set up is left behind.
+ * A task parked at a blocking call. The code that parks it arranges for `resolve()` or
+ * `reject()` to be called, and may set `onCancel` to undo what it arranged; a
+ * cancellation of the scope calls `onCancel` and rejects with {@link Cancelled}.
  *
- * Completion wins: once resolved or rejected, the waiter is unregistered in the same
- * synchronous step, so a cancellation arriving after that cannot take the result away.
+ * Completion wins: the first of resolve, reject and cancel unregisters the waiter in the
+ * same synchronous step, so a cancellation arriving after a result cannot take it away.
+ *
+ * @internal
+ */
+export class Parked<T> implements Waiter {
+  /** Undoes the wait's arrangements (a timer, a queue slot) when it is cancelled. */
+  onCancel: (() => void) | null = null;
+  #scope: CancelScope | null;
+  readonly #resolve: (value: T) => void;
+  readonly #reject: (err: unknown) => void;
+
+  constructor(scope: CancelScope, resolve: (value: T) => void, reject: (err: unknown) => void) {
+    this.#scope = scope;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  /** Whether the wait has ended (resolved, rejected or cancelled). */
+  get settled(): boolean {
+    return this.#scope === null;
+  }
+
+  resolve(value: T): void {
+    if (this.#settle()) this.#resolve(value);
+  }
+
+  reject(err: unknown): void {
+    if (this.#settle()) this.#reject(err);
+  }
+
+  cancel(err: Cancelled): void {
+    if (!this.#settle()) return;
+    if (this.onCancel !== null) this.onCancel();
+    this.#reject(err);
+  }
+
+  #settle(): boolean {
+    const scope = this.#scope;
+    if (scope === null) return false;
+    this.#scope = null;
+    scope._removeWaiter(this);
+    return true;
+  }
+}
+
+/**
+ * Parks the current task until `setup`'s arrangements resolve or reject the
+ * {@link Parked} it is given, registered for cancellation in the current scope.
  *
  * @internal The building block of sleep(), Event.wait() and every other blocking call.
  */
-export function parkUntil<T>(
-  setup: (resolve: (value: T) => void, reject: (err: unknown) => void) => (() => void) | void,
-): Promise<T> {
-  const { task, scope } = currentFrame();
+export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
+  const scope = currentScope();
+  const runner = scope._task!._runner;
   if (scope._effective) return Promise.reject(scope._cancelledError());
   // A wait counts as a checkpoint for fairness too: a loop of waits that are satisfied at
   // once (a set event, a settled promise) would otherwise run on microtasks forever.
   // The macrotask yield comes before parking, so it cannot delay a delivered result.
-  const pause = yieldPoint(task.runner);
+  const pause = yieldPoint(runner);
   if (pause !== undefined) return pause.then(() => parkUntil(setup));
-  return new Promise<T>((resolve, reject) => {
-    let done = false;
-    let cancelledInSetup = false;
-    let cleanup: (() => void) | void = undefined;
-    const waiter: Waiter = {
-      cancel(err) {
-        if (done) return;
-        done = true;
-        scope._removeWaiter(waiter);
-        if (cleanup) cleanup();
-        else cancelledInSetup = true;
-        reject(err);
-      },
-    };
-    scope._addWaiter(waiter);
-    cleanup = setup(
-      (value) => {
-        if (done) return;
-        done = true;
-        scope._removeWaiter(waiter);
-        resolve(value);
-      },
-      (err) => {
-        if (done) return;
-        done = true;
-        scope._removeWaiter(waiter);
-        reject(err);
-      },
-    );
-    // setup itself may have cancelled the scope before handing back its cleanup.
-    if (cancelledInSetup && cleanup) cleanup();
-  });
+  const { promise, resolve, reject } = Promise.withResolvers<T>();
+  const parked = new Parked<T>(scope, resolve, reject);
+  scope._addWaiter(parked);
+  setup(parked);
+  return promise;
 }

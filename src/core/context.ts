@@ -1,8 +1,10 @@
 /**
- * The current task and cancel scope, carried by one AsyncLocalStorage.
+ * The current cancel scope, carried by one AsyncLocalStorage.
  *
- * A frame is immutable: entering a cancel scope or starting a task runs the callback in
- * a new frame, so code after the callback sees the old frame again without any cleanup.
+ * The scope is the whole context: it knows the task running in it (`scope._task`), and
+ * the task knows its run. Entering a scope or starting a task runs the callback with
+ * another scope as the store, so code after the callback sees the old one again without
+ * any cleanup, and one context entry per task or scope is all the bookkeeping there is.
  *
  * @module
  */
@@ -11,26 +13,24 @@ import type { Backend } from "../backends/backend.ts";
 import { loadBackend } from "../backends/index.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import type { CancelScope } from "./cancel-scope.ts";
-import type { Task } from "./task.ts";
-
-/** What the async context holds: the running task and its innermost cancel scope. */
-export interface Frame {
-  readonly task: Task;
-  readonly scope: CancelScope;
-}
+import type { TaskHandle } from "./task.ts";
 
 /**
- * Everything one `run()` owns: its backend, its timer queue and its live tasks. Code
- * outside `run()` uses the default runner, whose root scope is never cancelled.
+ * Everything one `run()` owns: its backend, its timer queue, its root scope and the
+ * queue of tasks waiting to start. Code outside `run()` uses the default runner, whose
+ * root scope is never cancelled.
  */
 export class Runner {
   readonly backend: Backend;
   readonly timers: TimerQueue;
-  /** Live tasks, root task included, in the order they were created. */
-  readonly tasks = new Set<Task>();
+  /** The root task's scope: every live task's scope is below it. */
+  rootScope!: CancelScope;
   /** Checkpoints since the last macrotask yield, and when that yield happened. */
   checkpointsSinceYield = 0;
   lastYield: number;
+  /** Tasks spawned but not started yet, in spawn order; drained in one microtask. */
+  startQueue: TaskHandle<unknown>[] = [];
+  startScheduled = false;
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -39,33 +39,38 @@ export class Runner {
   }
 }
 
-export const storage: AsyncLocalStorage<Frame> = new AsyncLocalStorage<Frame>();
+export const storage: AsyncLocalStorage<CancelScope> = new AsyncLocalStorage<CancelScope>();
 
-let defaultFrame: Frame | undefined;
-let makeRootFrame: ((runner: Runner, name: string) => Frame) | undefined;
+let defaultScope: CancelScope | undefined;
+let makeRootScope: ((runner: Runner, name: string) => CancelScope) | undefined;
 
-/** Lets task.ts provide root frames without an import cycle at module load. */
-export function setRootFrameFactory(factory: (runner: Runner, name: string) => Frame): void {
-  makeRootFrame = factory;
+/** Lets task.ts provide root scopes without an import cycle at module load. */
+export function setRootScopeFactory(factory: (runner: Runner, name: string) => CancelScope): void {
+  makeRootScope = factory;
 }
 
-/** Makes a runner and the frame of its root task. */
-export function createRootFrame(backend: Backend, name: string): Frame {
-  return makeRootFrame!(new Runner(backend), name);
+/** Makes a runner and the scope of its root task. */
+export function createRootScope(backend: Backend, name: string): CancelScope {
+  return makeRootScope!(new Runner(backend), name);
 }
 
-/** The current frame; outside `run()`, the frame of the implicit root task. */
-export function currentFrame(): Frame {
-  return storage.getStore() ?? (defaultFrame ??= createRootFrame(loadBackend(), "<root>"));
+/** The current scope; outside `run()`, the scope of the implicit root task. */
+export function currentScope(): CancelScope {
+  return storage.getStore() ?? (defaultScope ??= createRootScope(loadBackend(), "<root>"));
+}
+
+/** The runner used outside `run()`. */
+export function defaultRunner(): Runner {
+  return (defaultScope ??= createRootScope(loadBackend(), "<root>"))._task!._runner;
 }
 
 /** Whether the caller is inside `run()` (or `main()`). */
 export function insideRun(): boolean {
-  const frame = storage.getStore();
-  return frame !== undefined && frame.task.runner !== defaultFrame?.task.runner;
+  const scope = storage.getStore();
+  return scope !== undefined && scope._task!._runner !== defaultScope?._task?._runner;
 }
 
-/** Runs `fn` in `frame`. */
-export function runInFrame<R>(frame: Frame, fn: () => R): R {
-  return storage.run(frame, fn);
+/** Runs `fn(arg)` with `scope` as the current scope. */
+export function runInScope<A, R>(scope: CancelScope, fn: (arg: A) => R, arg: A): R {
+  return storage.run(scope, fn, arg);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { parkUntil } from "./checkpoint.ts";
-import { currentFrame } from "./context.ts";
+import { currentScope } from "./context.ts";
 
 /**
  * An AbortSignal that aborts once the current cancel scope is effectively cancelled,
@@ -21,7 +21,7 @@ import { currentFrame } from "./context.ts";
  * ```
  */
 export function getCancelSignal(): AbortSignal {
-  return currentFrame().scope.signal;
+  return currentScope().signal;
 }
 
 /**
@@ -45,7 +45,7 @@ export function abandonOnCancel<T>(
 ): Promise<T> {
   let promise: PromiseLike<T> | T;
   if (typeof work === "function") {
-    const { scope } = currentFrame();
+    const scope = currentScope();
     if (scope._effective) return Promise.reject(scope._cancelledError());
     try {
       promise = work(scope.signal);
@@ -61,7 +61,7 @@ export function abandonOnCancel<T>(
   // cancelled scope, or abandoning it later), a late rejection must never go unhandled.
   const settled = Promise.resolve(promise);
   settled.then(undefined, () => {});
-  return parkUntil<T>((resolve, reject) => {
-    settled.then(resolve, reject);
+  return parkUntil<T>((parked) => {
+    settled.then((value) => parked.resolve(value), (err) => parked.reject(err));
   });
 }

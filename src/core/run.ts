@@ -6,7 +6,7 @@
 import { type RuntimeName, SIGNAL_NUMBERS, type ShutdownSignal } from "../backends/backend.ts";
 import { loadBackend } from "../backends/index.ts";
 import { CancelScope } from "./cancel-scope.ts";
-import { createRootFrame, currentFrame, insideRun, runInFrame } from "./context.ts";
+import { createRootScope, currentScope, insideRun, runInScope } from "./context.ts";
 import { isCancelled } from "./errors.ts";
 import { formatError } from "./format-error.ts";
 import type { Backend } from "../backends/backend.ts";
@@ -48,15 +48,14 @@ export async function run<T>(fn: () => T | PromiseLike<T>, options: RunOptions =
   if (insideRun()) {
     throw new Error("run() cannot be called inside another run(); start a task group instead");
   }
-  const frame = createRootFrame(backend, fn.name || "main");
-  const runner = frame.task.runner;
+  const root = createRootScope(backend, fn.name || "main");
+  const task = root._task!;
   try {
-    return await runInFrame(frame, fn);
+    return await runInScope(root, fn, undefined);
   } finally {
-    frame.task.scope._exit();
-    runner.tasks.delete(frame.task);
-    frame.task.status = "finished";
-    if (runner.timers.size === 0) runner.timers.close();
+    root._exit();
+    task._state = "finished";
+    if (task._runner.timers.size === 0) task._runner.timers.close();
   }
 }
 
@@ -73,7 +72,7 @@ export async function run<T>(fn: () => T | PromiseLike<T>, options: RunOptions =
  * ```
  */
 export function getBackend(): Backend {
-  return currentFrame().task.runner.backend;
+  return currentScope()._task!._runner.backend;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { checkDeadline } from "./cancel-scope.ts";
 import { checkpoint, parkUntil } from "./checkpoint.ts";
-import { currentFrame } from "./context.ts";
+import { currentScope } from "./context.ts";
 
 /**
  * The current value of the monotonic clock, in milliseconds. Deadlines are values of
@@ -21,7 +21,7 @@ import { currentFrame } from "./context.ts";
  * ```
  */
 export function currentTime(): number {
-  return currentFrame().task.runner.backend.now();
+  return currentScope()._task!._runner.backend.now();
 }
 
 /**
@@ -53,13 +53,13 @@ export function sleep(ms: number): Promise<void> {
  */
 export function sleepUntil(deadline: number): Promise<void> {
   checkDeadline(deadline, "deadline");
-  const runner = currentFrame().task.runner;
+  const runner = currentScope()._task!._runner;
   if (deadline <= runner.backend.now()) return checkpoint();
   if (deadline === Infinity) return sleepForever();
   const timers = runner.timers;
-  return parkUntil<void>((resolve) => {
-    const entry = timers.add(deadline, resolve as () => void);
-    return () => timers.remove(entry);
+  return parkUntil<void>((parked) => {
+    const entry = timers.add(deadline, () => parked.resolve());
+    parked.onCancel = () => timers.remove(entry);
   });
 }
 

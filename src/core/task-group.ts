@@ -5,25 +5,10 @@
  * @module
  */
 import { CancelScope } from "./cancel-scope.ts";
-import { parkUntil } from "./checkpoint.ts";
-import { currentFrame, runInFrame } from "./context.ts";
-import { isCancelled, TaskCancelledError } from "./errors.ts";
+import { currentScope, type Runner, runInScope } from "./context.ts";
+import { isCancelled } from "./errors.ts";
 import { ExceptionGroup } from "./exception-group.ts";
-import { Task, type TaskInfo, type TaskState } from "./task.ts";
-
-/** What a task ended with. */
-type Outcome =
-  | { readonly kind: "value"; readonly value: unknown }
-  | { readonly kind: "error"; readonly error: unknown }
-  | { readonly kind: "cancelled"; readonly reason: string | undefined };
-
-/** Per-task bookkeeping the group keeps beside the task record. */
-interface Child {
-  readonly task: Task;
-  outcome: Outcome | null;
-  /** Callbacks of `TaskHandle.result()` calls waiting for the outcome (made on demand). */
-  waiting: Set<(outcome: Outcome) => void> | null;
-}
+import { TaskHandle } from "./task.ts";
 
 /**
  * What a task started with {@link TaskGroup.start} uses to say it is ready.
@@ -50,80 +35,54 @@ export interface TaskStatus<T = void> {
   started(...value: T extends void ? [value?: T] : [value: T]): void;
 }
 
-/**
- * A handle on a task started with {@link TaskGroup.startSoon}.
- *
- * @example
- * ```ts
- * import { withTaskGroup } from "structio";
- *
- * await withTaskGroup(async (tg) => {
- *   const handle = tg.startSoon(async (n: number) => n * 2, 21);
- *   console.log(await handle.result()); // 42
- * });
- * ```
- */
-export class TaskHandle<T> {
-  readonly #child: Child;
-
-  /** @internal */
-  constructor(child: Child) {
-    this.#child = child;
-  }
-
-  /** The task's id (as in {@link TaskInfo}). */
-  get id(): number {
-    return this.#child.task.id;
-  }
-
-  /** The task's name. */
-  get name(): string {
-    return this.#child.task.name;
-  }
-
-  /** The task's {@link TaskInfo}. */
-  get info(): TaskInfo {
-    return this.#child.task.info;
-  }
-
-  /** `pending` until it starts, `running`, then `finished`, `failed` or `cancelled`. */
-  get status(): TaskState {
-    return this.#child.task.status;
-  }
-
-  /** Cancels this task alone; the rest of the group goes on. */
-  cancel(reason?: string): void {
-    this.#child.task.scope.cancel(reason);
-  }
-
-  /**
-   * Waits for the task and returns its value. Rejects with the task's error if it
-   * failed, or with {@link TaskCancelledError} if it was cancelled. The wait is a
-   * checkpoint; a result that is already there is returned even if the caller is
-   * cancelled.
-   */
-  async result(): Promise<T> {
-    const child = this.#child;
-    const outcome = child.outcome ?? await parkUntil<Outcome>((resolve) => {
-      (child.waiting ??= new Set()).add(resolve);
-      return () => child.waiting!.delete(resolve);
-    });
-    if (outcome.kind === "value") return outcome.value as T;
-    if (outcome.kind === "error") throw outcome.error;
-    throw new TaskCancelledError(child.task.name, outcome.reason);
-  }
-}
-
 const NEW = 0;
 const ACTIVE = 1;
 const CLOSED = 2;
 
-function taskName(fn: (...args: never[]) => unknown): string {
-  return typeof fn.name === "string" && fn.name !== "" ? fn.name : "anonymous";
-}
-
 function checkFunction(fn: unknown): void {
   if (typeof fn !== "function") throw new TypeError(`fn must be a function, not ${typeof fn}`);
+}
+
+const resolved = Promise.resolve();
+
+/**
+ * Queues a task to start. All tasks spawned before the spawner's next checkpoint start
+ * together, in spawn order, from one microtask: cheaper than a microtask each, and the
+ * reason no task ever starts before startSoon() returns.
+ */
+function scheduleStart(runner: Runner, task: TaskHandle<unknown>): void {
+  runner.startQueue.push(task);
+  if (runner.startScheduled) return;
+  runner.startScheduled = true;
+  void resolved.then(() => {
+    runner.startScheduled = false;
+    const queue = runner.startQueue;
+    runner.startQueue = [];
+    for (const queued of queue) void runInScope(queued._scope, runTask, queued);
+  });
+}
+
+/** Runs a task in its own scope to its end; never rejects (every end is recorded). */
+async function runTask(task: TaskHandle<unknown>): Promise<void> {
+  task._state = "running";
+  let state: "finished" | "failed" | "cancelled";
+  let result: unknown;
+  try {
+    result = await task._fn!(...task._args!);
+    state = "finished";
+  } catch (err) {
+    if (task._scope._absorbs(err) || isCancelled(err)) {
+      state = "cancelled";
+      result = task._scope._originReason();
+    } else {
+      state = "failed";
+      result = err;
+    }
+  }
+  task._scope._exit();
+  task._end(state, result);
+  const tookIt = task._beforeStarted !== null && task._beforeStarted(task);
+  task._group!._taskDone(state === "failed" && !tookIt, result);
 }
 
 /**
@@ -145,8 +104,8 @@ export class TaskGroup {
   /** The scope that all tasks of the group, and the body, run in. */
   readonly cancelScope: CancelScope = new CancelScope();
   #state = NEW;
-  #host: Task | null = null;
-  /** Tasks that belong to the group and have not finished yet. */
+  #host: TaskHandle<unknown> | null = null;
+  /** Tasks that count for the group's end: started ones, and start()s under way. */
   #pending = 0;
   #errors: unknown[] = [];
   #whenIdle: (() => void) | null = null;
@@ -165,10 +124,10 @@ export class TaskGroup {
   ): TaskHandle<Awaited<T>> {
     checkFunction(fn);
     this.#checkActive();
-    const child = this.#spawn(fn, this.cancelScope, this.#host!);
+    const task = this.#spawn(fn, args, this.cancelScope, this.#host!);
     this.#pending++;
-    queueMicrotask(() => this.#enterChild(child, () => fn(...args), null));
-    return new TaskHandle(child);
+    scheduleStart(task._runner, task);
+    return task as TaskHandle<Awaited<T>>;
   }
 
   /**
@@ -182,13 +141,8 @@ export class TaskGroup {
   ): Promise<T> {
     checkFunction(fn);
     this.#checkActive();
-    const caller = currentFrame();
-    if (caller.scope._effective) throw caller.scope._cancelledError();
-    const child = this.#spawn(fn, caller.scope, caller.task);
-    // The group counts the task from now on, so it stays open while the task starts up
-    // (as Trio's start() keeps a nursery open), even though until started() the task
-    // runs under the caller's scope and its errors go to the caller.
-    this.#pending++;
+    const caller = currentScope();
+    if (caller._effective) throw caller._cancelledError();
     return await new Promise<T>((resolve, reject) => {
       let phase: "starting" | "started" | "ended" = "starting";
       const status: TaskStatus<T> = {
@@ -199,25 +153,29 @@ export class TaskGroup {
           phase = "started";
           // The task leaves the caller's scope for the group's; from here on its
           // errors go to the group.
-          child.task.scope._attach(this.cancelScope);
-          child.task.moveTo(this.#host!);
+          task._scope._attach(this.cancelScope);
+          task._moveTo(this.#host!);
           resolve(values[0] as T);
         },
       };
-      queueMicrotask(() =>
-        this.#enterChild(child, () => fn(status, ...args), (outcome) => {
-          if (phase === "started") return false;
-          phase = "ended";
-          reject(
-            outcome.kind === "value"
-              ? new Error(`task ${JSON.stringify(child.task.name)} returned without calling taskStatus.started()`)
-              : outcome.kind === "error"
-              ? outcome.error
-              : child.task.scope._cancelledError(),
-          );
-          return true;
-        })
-      );
+      const task = this.#spawn(fn, [status, ...args], caller, caller._task!);
+      task._beforeStarted = (ended) => {
+        if (phase === "started") return false;
+        phase = "ended";
+        reject(
+          ended._state === "finished"
+            ? new Error(`task ${JSON.stringify(ended.name)} returned without calling taskStatus.started()`)
+            : ended._state === "failed"
+            ? ended._result
+            : ended._scope._cancelledError(),
+        );
+        return true;
+      };
+      // The group counts the task from now on, so it stays open while the task starts
+      // up (as Trio's start() keeps a nursery open), even though until started() the
+      // task runs under the caller's scope and its errors go to the caller.
+      this.#pending++;
+      scheduleStart(task._runner, task);
     });
   }
 
@@ -230,7 +188,7 @@ export class TaskGroup {
   async _run<T>(fn: (tg: TaskGroup) => T | PromiseLike<T>): Promise<T> {
     checkFunction(fn);
     const result = await this.cancelScope.run(async () => {
-      this.#host = currentFrame().task;
+      this.#host = currentScope()._task!;
       this.#state = ACTIVE;
       let bodyError: unknown;
       let bodyFailed = false;
@@ -264,6 +222,16 @@ export class TaskGroup {
     return result as T;
   }
 
+  /** @internal A task of the group ended; `failed` says whether its error is ours. */
+  _taskDone(failed: boolean, error: unknown): void {
+    if (failed) this.#fail(error);
+    if (--this.#pending === 0 && this.#whenIdle !== null) {
+      const wake = this.#whenIdle;
+      this.#whenIdle = null;
+      wake();
+    }
+  }
+
   #checkActive(): void {
     if (this.#state !== ACTIVE) {
       throw new Error(
@@ -274,71 +242,27 @@ export class TaskGroup {
     }
   }
 
-  #spawn(fn: (...args: never[]) => unknown, parentScope: CancelScope, parentTask: Task): Child {
-    const runner = parentTask.runner;
-    const task = new Task(runner, parentTask, taskName(fn));
-    task.scope._enter(parentScope, runner);
-    runner.tasks.add(task);
-    return { task, outcome: null, waiting: null };
+  #spawn(
+    // deno-lint-ignore no-explicit-any
+    fn: (...args: any[]) => unknown,
+    args: unknown[],
+    parentScope: CancelScope,
+    parentTask: TaskHandle<unknown>,
+  ): TaskHandle<unknown> {
+    const task: TaskHandle<unknown> = new TaskHandle<unknown>(parentTask._runner, parentTask, fn, args);
+    task._group = this;
+    task._scope._enter(parentScope, task);
+    return task;
   }
 
   /** Records a failure (once) and cancels the group, as the first failure must. */
   #fail(err: unknown): void {
-    if (isCancelled(err)) {
-      this.cancelScope.cancel();
-      return;
-    }
     // The same error object can arrive twice (a body that rethrows what
     // handle.result() gave it); primitives are kept as often as they were thrown.
-    if (typeof err !== "object" || err === null || !this.#errors.includes(err)) this.#errors.push(err);
+    if (!isCancelled(err) && (typeof err !== "object" || err === null || !this.#errors.includes(err))) {
+      this.#errors.push(err);
+    }
     this.cancelScope.cancel();
-  }
-
-  /**
-   * Starts a task's body in the task's own frame. `beforeStarted` handles an end that
-   * comes before `started()` (start() only): it returns true when it took the outcome
-   * for the caller of start(), in which case the group records no error.
-   */
-  #enterChild(
-    child: Child,
-    body: () => unknown,
-    beforeStarted: ((outcome: Outcome) => boolean) | null,
-  ): void {
-    const task = child.task;
-    void runInFrame({ task, scope: task.scope }, () => this.#runChild(child, body, beforeStarted));
-  }
-
-  /** Runs in the task's own frame; never rejects (every outcome is recorded). */
-  async #runChild(
-    child: Child,
-    body: () => unknown,
-    beforeStarted: ((outcome: Outcome) => boolean) | null,
-  ): Promise<void> {
-    const task = child.task;
-    task.status = "running";
-    let outcome: Outcome;
-    try {
-      outcome = { kind: "value", value: await body() };
-    } catch (err) {
-      outcome = task.scope._absorbs(err) || isCancelled(err)
-        ? { kind: "cancelled", reason: task.scope._originReason() }
-        : { kind: "error", error: err };
-    }
-    task.scope._exit();
-    task.runner.tasks.delete(task);
-    task.status = outcome.kind === "value" ? "finished" : outcome.kind === "error" ? "failed" : "cancelled";
-    child.outcome = outcome;
-    if (child.waiting !== null) {
-      for (const notify of child.waiting) notify(outcome);
-      child.waiting = null;
-    }
-    const tookOutcome = beforeStarted !== null && beforeStarted(outcome);
-    if (!tookOutcome && outcome.kind === "error") this.#fail(outcome.error);
-    if (--this.#pending === 0 && this.#whenIdle !== null) {
-      const wake = this.#whenIdle;
-      this.#whenIdle = null;
-      wake();
-    }
   }
 }
 

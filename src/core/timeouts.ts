@@ -4,7 +4,7 @@
  * @module
  */
 import { CancelScope, checkDeadline } from "./cancel-scope.ts";
-import { currentFrame } from "./context.ts";
+import { currentScope } from "./context.ts";
 import { TimeoutError } from "./errors.ts";
 
 /** Options shared by the timeout helpers. */
@@ -15,7 +15,7 @@ export interface TimeoutOptions {
 
 function deadlineAfter(ms: number): number {
   checkDeadline(ms, "ms");
-  return currentFrame().task.runner.backend.now() + ms;
+  return currentScope()._task!._runner.backend.now() + ms;
 }
 
 /**
@@ -125,7 +125,7 @@ export function failAfter<T>(
  * ```
  */
 export function currentEffectiveDeadline(): number {
-  let scope: CancelScope | null = currentFrame().scope;
+  let scope: CancelScope | null = currentScope();
   if (scope._effective) return -Infinity;
   let deadline = Infinity;
   while (scope !== null) {

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { assertBusyLoopLetsTimerFire, makeSleeper, thrownBy } from "../harness/helpers.ts";
 import {
   abandonOnCancel,
   CancelScope,
@@ -13,20 +14,9 @@ import {
   getCancelSignal,
   isCancelled,
   moveOnAfter,
-  sleep,
   sleepForever,
   withTaskGroup,
 } from "../../src/index.ts";
-
-/** Runs `fn` and returns the error it threw or rejected with. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected an error");
-}
 
 /** An AbortController whose signal counts the abort listeners currently attached. */
 function countingController(): { controller: AbortController; attached: () => number; added: () => number } {
@@ -212,28 +202,17 @@ describe("abort signals", () => {
     test("is cancelled when the outside controller aborts, with its reason", async () => {
       const controller = new AbortController();
       const scope = new CancelScope({ abortSignal: controller.signal });
-      const parked = Promise.withResolvers<void>();
-      let seen: unknown;
+      const sleeper = makeSleeper();
       await withTaskGroup(async (tg) => {
-        tg.startSoon(() =>
-          scope.run(async () => {
-            try {
-              parked.resolve();
-              await sleepForever();
-            } catch (err) {
-              seen = err;
-              throw err;
-            }
-          })
-        );
-        await parked.promise;
+        tg.startSoon(() => scope.run(sleeper.body));
+        await sleeper.parked;
         controller.abort("outside stop");
         assert.equal(scope.cancelCalled, true);
       });
       assert.equal(scope.cancelledCaught, true);
       assert.equal(scope.cancelReason, "outside stop");
-      assert.ok(isCancelled(seen));
-      assert.equal(seen.reason, "outside stop");
+      assert.ok(isCancelled(sleeper.wokeWith));
+      assert.equal(sleeper.wokeWith.reason, "outside stop");
     });
 
     test("an already aborted signal cancels the scope at once", async () => {
@@ -315,7 +294,7 @@ describe("abort signals", () => {
 
     test("rethrows the foreign promise's error", async () => {
       const boom = new Error("foreign failure");
-      assert.equal(await caught(() => abandonOnCancel(Promise.reject(boom))), boom);
+      assert.equal(await thrownBy(() => abandonOnCancel(Promise.reject(boom))), boom);
     });
 
     test("accepts a function: returns its value and rethrows its error", async () => {
@@ -326,7 +305,7 @@ describe("abort signals", () => {
       }), "from fn");
       const boom = new Error("sync failure");
       assert.equal(
-        await caught(() =>
+        await thrownBy(() =>
           abandonOnCancel(() => {
             throw boom;
           })
@@ -381,8 +360,8 @@ describe("abort signals", () => {
       const scope = new CancelScope();
       await scope.run(async () => {
         scope.cancel();
-        assert.ok(isCancelled(await caught(() => abandonOnCancel(Promise.resolve(1)))));
-        assert.ok(isCancelled(await caught(() => abandonOnCancel(() => 1))));
+        assert.ok(isCancelled(await thrownBy(() => abandonOnCancel(Promise.resolve(1)))));
+        assert.ok(isCancelled(await thrownBy(() => abandonOnCancel(() => 1))));
         await checkpoint();
       });
       assert.equal(scope.cancelledCaught, true);
@@ -393,7 +372,7 @@ describe("abort signals", () => {
       const scope = new CancelScope();
       await scope.run(async () => {
         scope.cancel();
-        assert.ok(isCancelled(await caught(() => abandonOnCancel(foreign.promise))));
+        assert.ok(isCancelled(await thrownBy(() => abandonOnCancel(foreign.promise))));
         await checkpoint();
       });
       assert.equal(scope.cancelledCaught, true);
@@ -483,24 +462,11 @@ describe("abort signals", () => {
     });
 
     test("a busy loop of abandonOnCancel on settled promises does not starve a timer", async () => {
-      let done = false;
-      let doneInLoop = false;
-      let spins = 0;
-      await withTaskGroup(async (tg) => {
-        tg.startSoon(async () => {
-          await sleep(2);
-          done = true;
-        });
-        // abandonOnCancel can wait, so it is a checkpoint: it must let timers run now and
-        // then. The loop is bounded so that starvation fails the test instead of freezing
-        // the runner (a starved runner cannot even fire its hang guard).
-        while (!done && spins < 1_000_000) {
-          await abandonOnCancel(Promise.resolve(spins));
-          spins++;
-        }
-        doneInLoop = done;
-      });
-      assert.equal(doneInLoop, true, `the timer never ran during ${spins} abandonOnCancel calls`);
+      // abandonOnCancel can wait, so it is a checkpoint: it must let timers run now and then.
+      await assertBusyLoopLetsTimerFire(
+        (spin) => abandonOnCancel(Promise.resolve(spin)),
+        "abandonOnCancel calls",
+      );
     });
 
     test("completion wins: a result delivered before the cancellation is returned", async () => {

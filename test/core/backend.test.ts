@@ -7,14 +7,14 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "../harness/registry.ts";
-import { currentRuntime, getBackend } from "../../src/index.ts";
+import { deferred, runtimeCommand } from "../harness/helpers.ts";
+import { getBackend } from "../../src/index.ts";
 
 /** Runs a fixture script on this runtime and collects its exit status and output. */
 function runFixture(script: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
-  const runtime = currentRuntime();
-  const pre = runtime === "deno" ? ["run", "-A", "--quiet"] : runtime === "bun" ? ["run"] : [];
+  const [cmd, ...pre] = runtimeCommand();
   const path = fileURLToPath(new URL(`../fixtures/${script}`, import.meta.url));
-  const child = spawn(process.execPath, [...pre, path, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(cmd, [...pre, path, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout })));
@@ -33,14 +33,13 @@ describe("backend contract", () => {
 
   test("an armed timer fires once", async () => {
     let fired = 0;
-    let wake!: () => void;
-    const done = new Promise<void>((resolve) => (wake = resolve));
+    const done = deferred();
     const timer = getBackend().createTimer(() => {
       fired++;
-      wake();
+      done.resolve();
     });
     timer.arm(1);
-    await done;
+    await done.promise;
     assert.equal(fired, 1);
   });
 
@@ -53,24 +52,22 @@ describe("backend contract", () => {
     const b = backend.createTimer(() => fired.push("b"));
     b.arm(1);
     b.disarm();
-    let wake!: () => void;
-    const done = new Promise<void>((resolve) => (wake = resolve));
-    const last = backend.createTimer(wake);
+    const done = deferred();
+    const last = backend.createTimer(() => done.resolve());
     last.arm(20);
-    await done;
+    await done.promise;
     assert.deepEqual(fired, ["a"]);
   });
 
   test("yieldMacrotask runs its callback after the pending microtasks", async () => {
     const order: string[] = [];
-    let wake!: () => void;
-    const done = new Promise<void>((resolve) => (wake = resolve));
+    const done = deferred();
     getBackend().yieldMacrotask(() => {
       order.push("macrotask");
-      wake();
+      done.resolve();
     });
     queueMicrotask(() => order.push("microtask"));
-    await done;
+    await done.promise;
     assert.deepEqual(order, ["microtask", "macrotask"]);
   });
 

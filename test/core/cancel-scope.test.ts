@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { deferred, makeSleeper, thrownBy, throwsOrRejects } from "../harness/helpers.ts";
 import {
   CancelScope,
   Cancelled,
@@ -16,43 +17,6 @@ import {
   sleepForever,
   withTaskGroup,
 } from "../../src/index.ts";
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** Asserts that calling `fn` throws, or returns a promise that rejects, with `cls`. */
-async function throwsOrRejects(
-  fn: () => unknown,
-  cls: new (...args: never[]) => Error,
-  pattern?: RegExp,
-): Promise<void> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    error = err;
-  }
-  assert.ok(error instanceof cls, `expected ${cls.name}, got ${String(error)}`);
-  if (pattern !== undefined) assert.match((error as Error).message, pattern);
-}
-
-/** Runs `fn` and returns the error it threw or rejected with. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected an error");
-}
 
 describe("CancelScope", () => {
   describe("run", () => {
@@ -79,7 +43,7 @@ describe("CancelScope", () => {
     test("lets a non-cancellation error out, even from a cancelled scope", async () => {
       const scope = new CancelScope();
       const boom = new Error("boom");
-      const err = await caught(() =>
+      const err = await thrownBy(() =>
         scope.run(async () => {
           scope.cancel();
           throw boom;
@@ -166,7 +130,7 @@ describe("CancelScope", () => {
       await scope.run(async () => {
         scope.cancel("first");
         scope.cancel("second");
-        const err = await caught(() => checkpoint());
+        const err = await thrownBy(() => checkpoint());
         assert.ok(isCancelled(err));
         assert.equal(err.reason, "first");
         assert.match(err.message, /first/);
@@ -189,25 +153,16 @@ describe("CancelScope", () => {
 
     test("cancelling a scope from another task wakes the task parked in sleepForever", async () => {
       const scope = new CancelScope();
-      const parked = deferred();
-      let woke: unknown;
+      const sleeper = makeSleeper();
       await withTaskGroup(async (tg) => {
         tg.startSoon(async () => {
-          await scope.run(async () => {
-            try {
-              parked.resolve();
-              await sleepForever();
-            } catch (err) {
-              woke = err;
-              throw err;
-            }
-          });
+          await scope.run(sleeper.body);
         });
-        await parked.promise;
+        await sleeper.parked;
         scope.cancel("wake up");
       });
-      assert.ok(isCancelled(woke));
-      assert.equal(woke.reason, "wake up");
+      assert.ok(isCancelled(sleeper.wokeWith));
+      assert.equal(sleeper.wokeWith.reason, "wake up");
       assert.equal(scope.cancelledCaught, true);
     });
 
@@ -340,27 +295,14 @@ describe("CancelScope", () => {
     test("cancelling an outer scope wakes a task parked in an inner scope at once", async () => {
       const outer = new CancelScope();
       const inner = new CancelScope();
-      const parked = deferred();
-      let wokeWith: unknown;
+      const sleeper = makeSleeper();
       await withTaskGroup(async (tg) => {
-        tg.startSoon(() =>
-          outer.run(() =>
-            inner.run(async () => {
-              try {
-                parked.resolve();
-                await sleepForever();
-              } catch (err) {
-                wokeWith = err;
-                throw err;
-              }
-            })
-          )
-        );
-        await parked.promise;
+        tg.startSoon(() => outer.run(() => inner.run(sleeper.body)));
+        await sleeper.parked;
         outer.cancel("from outside");
       });
-      assert.ok(isCancelled(wokeWith));
-      assert.equal(wokeWith.reason, "from outside");
+      assert.ok(isCancelled(sleeper.wokeWith));
+      assert.equal(sleeper.wokeWith.reason, "from outside");
       assert.equal(inner.cancelledCaught, false);
       assert.equal(outer.cancelledCaught, true);
     });
@@ -389,7 +331,7 @@ describe("CancelScope", () => {
         await middle.run(async () => {
           await inner.run(async () => {
             middle.cancel("middle");
-            const err = await caught(() => sleepForever());
+            const err = await thrownBy(() => sleepForever());
             assert.ok(isCancelled(err));
             assert.equal(err.reason, "middle");
             throw err;
@@ -410,7 +352,7 @@ describe("CancelScope", () => {
       await outer.run(async () => {
         await new CancelScope().run(async () => {
           outer.cancel("outer reason");
-          const err = await caught(() => checkpoint());
+          const err = await thrownBy(() => checkpoint());
           assert.ok(isCancelled(err));
           assert.equal(err.reason, "outer reason");
           throw err;
@@ -538,32 +480,23 @@ describe("CancelScope", () => {
     test("removing the shield wakes a task parked inside it when the outer scope is cancelled", async () => {
       const outer = new CancelScope();
       const inner = new CancelScope({ shield: true });
-      const parked = deferred();
-      let wokeWith: unknown;
+      const sleeper = makeSleeper();
       let stillParked = false;
       await outer.run(async () => {
         await withTaskGroup(async (tg) => {
           tg.startSoon(async () => {
-            await inner.run(async () => {
-              try {
-                parked.resolve();
-                await sleepForever();
-              } catch (err) {
-                wokeWith = err;
-                throw err;
-              }
-            });
+            await inner.run(sleeper.body);
           });
-          await parked.promise;
+          await sleeper.parked;
           outer.cancel("outer");
           await cancelShieldedCheckpoint();
           await cancelShieldedCheckpoint();
-          stillParked = wokeWith === undefined;
+          stillParked = sleeper.wokeWith === undefined;
           inner.shield = false;
         });
       });
       assert.equal(stillParked, true);
-      assert.ok(isCancelled(wokeWith));
+      assert.ok(isCancelled(sleeper.wokeWith));
       assert.equal(inner.cancelledCaught, false);
       assert.equal(outer.cancelledCaught, true);
     });
@@ -707,7 +640,7 @@ describe("CancelScope", () => {
           })
         );
         await parked.promise;
-        error = await caught(() => scope.run(() => "second"));
+        error = await thrownBy(() => scope.run(() => "second"));
         scope.cancel();
       });
       assert.ok(error instanceof Error);
@@ -792,7 +725,7 @@ describe("CancelScope", () => {
       let err: unknown;
       await scope.run(async () => {
         scope.cancel("because");
-        err = await caught(() => checkpoint());
+        err = await thrownBy(() => checkpoint());
         throw err;
       });
       assert.ok(err instanceof getCancelledErrorClass());

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { assertBusyLoopLetsTimerFire, MAX_SPINS, thrownBy } from "../harness/helpers.ts";
 import {
   CancelScope,
   cancelShieldedCheckpoint,
@@ -16,21 +17,17 @@ import {
   withTaskGroup,
 } from "../../src/index.ts";
 
-/**
- * Busy loops below stop after this many turns, so that starvation fails the test instead
- * of freezing the runner (a starved runner cannot fire its hang guard). A working
- * scheduler lets a timer through long before: it yields a macrotask every few ms.
- */
-const MAX_SPINS = 1_000_000;
-
-/** Runs `fn` and returns the error it threw or rejected with. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected an error");
+/** Asserts that awaiting `step` lets a task spawned just before it run. */
+async function assertYieldsToOtherTasks(step: () => Promise<void>): Promise<void> {
+  await withTaskGroup(async (tg) => {
+    let ran = false;
+    tg.startSoon(() => {
+      ran = true;
+    });
+    assert.equal(ran, false);
+    await step();
+    assert.equal(ran, true);
+  });
 }
 
 describe("checkpoint", () => {
@@ -46,7 +43,7 @@ describe("checkpoint", () => {
       await scope.run(async () => {
         scope.cancel("halt");
         for (let i = 0; i < 3; i++) {
-          const err = await caught(() => checkpoint());
+          const err = await thrownBy(() => checkpoint());
           assert.ok(isCancelled(err));
           assert.equal(err.reason, "halt");
           raised++;
@@ -56,15 +53,7 @@ describe("checkpoint", () => {
     });
 
     test("yields to other tasks", async () => {
-      await withTaskGroup(async (tg) => {
-        let ran = false;
-        tg.startSoon(() => {
-          ran = true;
-        });
-        assert.equal(ran, false);
-        await checkpoint();
-        assert.equal(ran, true);
-      });
+      await assertYieldsToOtherTasks(() => checkpoint());
     });
 
     test("tasks looping on checkpoint() take turns", async () => {
@@ -117,7 +106,7 @@ describe("checkpoint", () => {
       await scope.run(async () => {
         await checkpointIfCancelled();
         scope.cancel("now");
-        const err = await caught(() => checkpointIfCancelled());
+        const err = await thrownBy(() => checkpointIfCancelled());
         assert.ok(isCancelled(err));
         assert.equal(err.reason, "now");
         throw err;
@@ -164,53 +153,17 @@ describe("checkpoint", () => {
     });
 
     test("yields to other tasks", async () => {
-      await withTaskGroup(async (tg) => {
-        let ran = false;
-        tg.startSoon(() => {
-          ran = true;
-        });
-        assert.equal(ran, false);
-        await cancelShieldedCheckpoint();
-        assert.equal(ran, true);
-      });
+      await assertYieldsToOtherTasks(() => cancelShieldedCheckpoint());
     });
   });
 
   describe("fairness", () => {
     test("a busy loop of checkpoint() does not starve another task's timer", async () => {
-      let done = false;
-      let doneInLoop = false;
-      let spins = 0;
-      await withTaskGroup(async (tg) => {
-        tg.startSoon(async () => {
-          await sleep(2);
-          done = true;
-        });
-        while (!done && spins < MAX_SPINS) {
-          await checkpoint();
-          spins++;
-        }
-        doneInLoop = done;
-      });
-      assert.equal(doneInLoop, true, `the timer never ran during ${spins} checkpoints`);
+      await assertBusyLoopLetsTimerFire(() => checkpoint(), "checkpoints");
     });
 
     test("a busy loop of cancelShieldedCheckpoint() does not starve another task's timer", async () => {
-      let done = false;
-      let doneInLoop = false;
-      let spins = 0;
-      await withTaskGroup(async (tg) => {
-        tg.startSoon(async () => {
-          await sleep(2);
-          done = true;
-        });
-        while (!done && spins < MAX_SPINS) {
-          await cancelShieldedCheckpoint();
-          spins++;
-        }
-        doneInLoop = done;
-      });
-      assert.equal(doneInLoop, true, `the timer never ran during ${spins} checkpoints`);
+      await assertBusyLoopLetsTimerFire(() => cancelShieldedCheckpoint(), "checkpoints");
     });
 
     test("a busy loop of checkpoint() is ended by its scope's deadline", async () => {

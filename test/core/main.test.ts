@@ -3,21 +3,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "../harness/registry.ts";
-import { currentRuntime, getBackend } from "../../src/index.ts";
+import { runtimeCommand } from "../harness/helpers.ts";
+import { getBackend } from "../../src/index.ts";
 
 const program = fileURLToPath(new URL("../fixtures/main-program.ts", import.meta.url));
-
-/** The command that runs a script on the runtime running these tests. */
-function runtimeCommand(): string[] {
-  switch (currentRuntime()) {
-    case "deno":
-      return [process.execPath, "run", "-A", "--quiet"];
-    case "bun":
-      return [process.execPath, "run"];
-    default:
-      return [process.execPath];
-  }
-}
 
 interface Program {
   child: ChildProcess;
@@ -42,7 +31,7 @@ function exitStatus(code: number | null, signal: string | null): number {
 
 function startProgram(mode: string): Program {
   const [cmd, ...pre] = runtimeCommand();
-  const child = spawn(cmd!, [...pre, program, getBackend().name, mode], {
+  const child = spawn(cmd, [...pre, program, getBackend().name, mode], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { makeEvent, thrownBy } from "../harness/helpers.ts";
 import {
-  abandonOnCancel,
   CancelScope,
   checkpoint,
   currentTime,
@@ -17,35 +17,6 @@ import {
   type TaskGroup,
   withTaskGroup,
 } from "../../src/index.ts";
-
-/** A one-shot event; wait() is a cancellable checkpoint (abandonOnCancel). */
-function makeEvent() {
-  let fire!: () => void;
-  const promise = new Promise<void>((resolve) => (fire = resolve));
-  let isSet = false;
-  return {
-    get isSet(): boolean {
-      return isSet;
-    },
-    set(): void {
-      isSet = true;
-      fire();
-    },
-    wait(): Promise<void> {
-      return abandonOnCancel(promise);
-    },
-  };
-}
-
-/** Runs `fn` and returns what it threw; fails if it did not throw. */
-async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected the call to throw");
-}
 
 /** Asserts that `err` is an ExceptionGroup and returns it. */
 function asGroup(err: unknown): ExceptionGroup {

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { makeEvent, thrownBy } from "../harness/helpers.ts";
 import {
-  abandonOnCancel,
   CancelScope,
   checkpoint,
   ExceptionGroup,
@@ -18,35 +18,6 @@ import {
   type TaskInfo,
   withTaskGroup,
 } from "../../src/index.ts";
-
-/** A one-shot event; wait() is a cancellable checkpoint (abandonOnCancel). */
-function makeEvent() {
-  let fire!: () => void;
-  const promise = new Promise<void>((resolve) => (fire = resolve));
-  let isSet = false;
-  return {
-    get isSet(): boolean {
-      return isSet;
-    },
-    set(): void {
-      isSet = true;
-      fire();
-    },
-    wait(): Promise<void> {
-      return abandonOnCancel(promise);
-    },
-  };
-}
-
-/** Runs `fn` and returns what it threw; fails if it did not throw. */
-async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected the call to throw");
-}
 
 describe("core/task-handle", () => {
   describe("status", () => {

@@ -3,8 +3,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { makeEvent } from "../harness/helpers.ts";
 import {
-  abandonOnCancel,
   checkpoint,
   getCurrentTask,
   getRunningTasks,
@@ -14,25 +14,6 @@ import {
   type TaskStatus,
   withTaskGroup,
 } from "../../src/index.ts";
-
-/** A one-shot event; wait() is a cancellable checkpoint (abandonOnCancel). */
-function makeEvent() {
-  let fire!: () => void;
-  const promise = new Promise<void>((resolve) => (fire = resolve));
-  let isSet = false;
-  return {
-    get isSet(): boolean {
-      return isSet;
-    },
-    set(): void {
-      isSet = true;
-      fire();
-    },
-    wait(): Promise<void> {
-      return abandonOnCancel(promise);
-    },
-  };
-}
 
 function ids(tasks: TaskInfo[]): number[] {
   return tasks.map((t) => t.id);

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { thrownBy, throwsOrRejects } from "../harness/helpers.ts";
 import {
   CancelScope,
   checkpoint,
@@ -16,25 +17,21 @@ import {
   withTaskGroup,
 } from "../../src/index.ts";
 
-/** Runs `fn` and returns the error it threw or rejected with. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected an error");
-}
-
-/** Asserts that calling `fn` throws, or returns a promise that rejects, with `cls`. */
-async function throwsOrRejects(
-  fn: () => unknown,
-  cls: new (...args: never[]) => Error,
-  pattern?: RegExp,
-): Promise<void> {
-  const error = await caught(fn);
-  assert.ok(error instanceof cls, `expected ${cls.name}, got ${String(error)}`);
-  if (pattern !== undefined) assert.match((error as Error).message, pattern);
+/** Starts 20 tasks that each await `sleepOnce()`; asserts that they wake in the order they slept. */
+async function assertSleepersWakeInFifoOrder(sleepOnce: () => Promise<void>): Promise<void> {
+  const registered: number[] = [];
+  const woke: number[] = [];
+  await withTaskGroup(async (tg) => {
+    for (let i = 0; i < 20; i++) {
+      tg.startSoon(async () => {
+        registered.push(i);
+        await sleepOnce();
+        woke.push(i);
+      });
+    }
+  });
+  assert.equal(woke.length, 20);
+  assert.deepEqual(woke, registered);
 }
 
 describe("time", () => {
@@ -89,7 +86,7 @@ describe("time", () => {
       const scope = new CancelScope();
       await scope.run(async () => {
         scope.cancel("stop");
-        const err = await caught(() => sleep(0));
+        const err = await thrownBy(() => sleep(0));
         assert.ok(isCancelled(err));
         assert.equal(err.reason, "stop");
         throw err;
@@ -101,7 +98,7 @@ describe("time", () => {
       const scope = new CancelScope();
       await scope.run(async () => {
         scope.cancel();
-        assert.ok(isCancelled(await caught(() => sleep(60_000))));
+        assert.ok(isCancelled(await thrownBy(() => sleep(60_000))));
       });
       const parked = Promise.withResolvers<void>();
       const other = new CancelScope();
@@ -153,19 +150,7 @@ describe("time", () => {
     });
 
     test("sleepers of equal duration wake in FIFO order", async () => {
-      const registered: number[] = [];
-      const woke: number[] = [];
-      await withTaskGroup(async (tg) => {
-        for (let i = 0; i < 20; i++) {
-          tg.startSoon(async () => {
-            registered.push(i);
-            await sleep(2);
-            woke.push(i);
-          });
-        }
-      });
-      assert.equal(woke.length, 20);
-      assert.deepEqual(woke, registered);
+      await assertSleepersWakeInFifoOrder(() => sleep(2));
     });
   });
 
@@ -178,19 +163,7 @@ describe("time", () => {
 
     test("sleepers on the same deadline wake in FIFO order", async () => {
       const deadline = currentTime() + 3;
-      const registered: number[] = [];
-      const woke: number[] = [];
-      await withTaskGroup(async (tg) => {
-        for (let i = 0; i < 20; i++) {
-          tg.startSoon(async () => {
-            registered.push(i);
-            await sleepUntil(deadline);
-            woke.push(i);
-          });
-        }
-      });
-      assert.equal(woke.length, 20);
-      assert.deepEqual(woke, registered);
+      await assertSleepersWakeInFifoOrder(() => sleepUntil(deadline));
     });
 
     test("a deadline in the past is a checkpoint: it yields, and raises when cancelled", async () => {
@@ -205,8 +178,8 @@ describe("time", () => {
       const scope = new CancelScope();
       await scope.run(async () => {
         scope.cancel();
-        assert.ok(isCancelled(await caught(() => sleepUntil(-Infinity))));
-        assert.ok(isCancelled(await caught(() => sleepUntil(currentTime()))));
+        assert.ok(isCancelled(await thrownBy(() => sleepUntil(-Infinity))));
+        assert.ok(isCancelled(await thrownBy(() => sleepUntil(currentTime()))));
       });
     });
 

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
+import { thrownBy, throwsOrRejects } from "../harness/helpers.ts";
 import {
   CancelScope,
   checkpoint,
@@ -19,27 +20,6 @@ import {
   TimeoutError,
   withTaskGroup,
 } from "../../src/index.ts";
-
-/** Runs `fn` and returns the error it threw or rejected with. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected an error");
-}
-
-/** Asserts that calling `fn` throws, or returns a promise that rejects, with `cls`. */
-async function throwsOrRejects(
-  fn: () => unknown,
-  cls: new (...args: never[]) => Error,
-  pattern?: RegExp,
-): Promise<void> {
-  const error = await caught(fn);
-  assert.ok(error instanceof cls, `expected ${cls.name}, got ${String(error)}`);
-  if (pattern !== undefined) assert.match((error as Error).message, pattern);
-}
 
 describe("timeouts", () => {
   describe("moveOnAfter / moveOnAt", () => {
@@ -118,7 +98,7 @@ describe("timeouts", () => {
 
     test("an error from the body propagates out of moveOnAfter", async () => {
       const boom = new Error("boom");
-      const err = await caught(() =>
+      const err = await thrownBy(() =>
         moveOnAfter(60_000, async () => {
           await checkpoint();
           throw boom;
@@ -150,7 +130,7 @@ describe("timeouts", () => {
     test("failAfter raises TimeoutError when the deadline expires; the body sees Cancelled", async () => {
       let scope: CancelScope | undefined;
       let inner: unknown;
-      const err = await caught(() =>
+      const err = await thrownBy(() =>
         failAfter(3, async (s) => {
           scope = s;
           try {
@@ -171,7 +151,7 @@ describe("timeouts", () => {
 
     test("failAt raises TimeoutError when its deadline passes", async () => {
       const deadline = currentTime() + 3;
-      const err = await caught(() => failAt(deadline, () => sleepForever()));
+      const err = await thrownBy(() => failAt(deadline, () => sleepForever()));
       assert.ok(err instanceof TimeoutError);
       assert.ok(currentTime() >= deadline);
     });
@@ -179,7 +159,7 @@ describe("timeouts", () => {
     test("failAfter(0) and failAt(past) raise TimeoutError at the first checkpoint", async () => {
       let reached = false;
       assert.ok(
-        await caught(() =>
+        await thrownBy(() =>
           failAfter(0, async () => {
             await checkpoint();
             reached = true;
@@ -187,7 +167,7 @@ describe("timeouts", () => {
         ) instanceof TimeoutError,
       );
       assert.ok(
-        await caught(() =>
+        await thrownBy(() =>
           failAt(currentTime() - 1, async () => {
             await sleep(60_000);
             reached = true;
@@ -265,7 +245,7 @@ describe("timeouts", () => {
     });
 
     test("failAfter raises TimeoutError when its deadline cancels a task group inside it", async () => {
-      const err = await caught(() =>
+      const err = await thrownBy(() =>
         failAfter(3, () =>
           withTaskGroup(async (tg) => {
             tg.startSoon(sleepForever);
@@ -298,7 +278,7 @@ describe("timeouts", () => {
   describe("outside run()", () => {
     test("moveOnAfter and failAfter work in the implicit root", async () => {
       assert.equal(await moveOnAfter(2, () => sleepForever()), undefined);
-      assert.ok(await caught(() => failAfter(2, () => sleepForever())) instanceof TimeoutError);
+      assert.ok(await thrownBy(() => failAfter(2, () => sleepForever())) instanceof TimeoutError);
       assert.equal(await failAfter(60_000, () => "fine"), "fine");
     }, { outsideRun: true });
   });
@@ -336,7 +316,7 @@ describe("timeouts", () => {
           await sleep(1);
           return "shielded value";
         }, { shield: true });
-        timeout = await caught(() => failAfter(2, () => sleepForever(), { shield: true }));
+        timeout = await thrownBy(() => failAfter(2, () => sleepForever(), { shield: true }));
       });
       assert.equal(value, "shielded value");
       assert.ok(timeout instanceof TimeoutError);

@@ -11,7 +11,8 @@ import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentRuntime, run } from "../../src/index.ts";
 import { availableBackends } from "../../src/backends/index.ts";
-import { currentFrame, type Runner } from "../../src/core/context.ts";
+import { currentScope, defaultRunner as getDefaultRunner, type Runner } from "../../src/core/context.ts";
+import { liveTasks } from "../../src/core/task.ts";
 import type { RuntimeName } from "../../src/backends/backend.ts";
 import { formatError } from "../../src/core/format-error.ts";
 import { cases, type TestCase } from "./registry.ts";
@@ -39,7 +40,7 @@ process.on("unhandledRejection", (reason: unknown) => {
 /** What a finished test left behind in a runner, as readable problems. */
 function leftovers(runner: Runner, what: string): string[] {
   const problems: string[] = [];
-  const alive = [...runner.tasks].filter((task) => task.parent !== null);
+  const alive = liveTasks(runner).filter((task) => task._parent !== null);
   if (alive.length > 0) {
     const names = alive.map((task) => task.name).join(", ");
     problems.push(`${what}: ${alive.length} task(s) still alive: ${names}`);
@@ -64,7 +65,7 @@ async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> 
   unhandled = [];
   const before = activeResources().length;
   let runner: Runner | undefined;
-  const defaultRunner = currentFrame().task.runner;
+  const defaultRunner = getDefaultRunner();
   let guard: ReturnType<typeof setTimeout> | undefined;
   const hang = new Promise<never>((_, reject) => {
     guard = setTimeout(() => reject(new Error(`hung for ${HANG_GUARD_MS} ms`)), HANG_GUARD_MS);
@@ -74,7 +75,7 @@ async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> 
       ? async () => await test.fn()
       : () =>
         run(async () => {
-          runner = currentFrame().task.runner;
+          runner = currentScope()._task!._runner;
           await test.fn();
         }, { backend });
     await Promise.race([body(), hang]);
