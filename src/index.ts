@@ -18,11 +18,16 @@ export { currentRuntime } from "./backends/detect.ts";
 export { CancelScope, type CancelScopeOptions } from "./core/cancel-scope.ts";
 export { cancelShieldedCheckpoint, checkpoint, checkpointIfCancelled } from "./core/checkpoint.ts";
 export {
+  BrokenResourceError,
+  BusyResourceError,
   Cancelled,
+  ClosedResourceError,
+  EndOfStream,
   getCancelledErrorClass,
   isCancelled,
   TaskCancelledError,
   TimeoutError,
+  WouldBlock,
 } from "./core/errors.ts";
 export { type ErrorMatcher, ExceptionGroup } from "./core/exception-group.ts";
 export { abandonOnCancel, getCancelSignal } from "./core/foreign.ts";

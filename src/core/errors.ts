@@ -136,3 +136,97 @@ export class TaskCancelledError extends Error {
     this.reason = reason;
   }
 }
+
+/**
+ * Raised by a `*Nowait` call that would have had to wait (an empty stream, a held lock).
+ *
+ * @example
+ * ```ts
+ * import { WouldBlock } from "structio";
+ *
+ * try {
+ *   throw new WouldBlock();
+ * } catch (err) {
+ *   console.log(err instanceof WouldBlock); // true
+ * }
+ * ```
+ */
+export class WouldBlock extends Error {
+  constructor(message = "the operation would block") {
+    super(message);
+    this.name = "WouldBlock";
+  }
+}
+
+/**
+ * Raised by a receive when the other end closed the stream and nothing is left to read.
+ * End of stream is always this error, never an empty chunk.
+ *
+ * @example
+ * ```ts
+ * import { EndOfStream } from "structio";
+ *
+ * console.log(new EndOfStream().name); // "EndOfStream"
+ * ```
+ */
+export class EndOfStream extends Error {
+  constructor(message = "the stream has ended") {
+    super(message);
+    this.name = "EndOfStream";
+  }
+}
+
+/**
+ * Raised when a resource is used after this side closed it.
+ *
+ * @example
+ * ```ts
+ * import { ClosedResourceError } from "structio";
+ *
+ * console.log(new ClosedResourceError().message); // "the resource is closed"
+ * ```
+ */
+export class ClosedResourceError extends Error {
+  constructor(message = "the resource is closed") {
+    super(message);
+    this.name = "ClosedResourceError";
+  }
+}
+
+/**
+ * Raised when a resource can no longer be used because the other side is gone (all
+ * receivers closed, a peer reset the connection). The runtime's error, if any, is the
+ * `cause`.
+ *
+ * @example
+ * ```ts
+ * import { BrokenResourceError } from "structio";
+ *
+ * const err = new BrokenResourceError("the peer reset the connection", { cause: new Error("ECONNRESET") });
+ * console.log(err.cause);
+ * ```
+ */
+export class BrokenResourceError extends Error {
+  constructor(message = "the resource is broken", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BrokenResourceError";
+  }
+}
+
+/**
+ * Raised when two tasks use a resource at once that allows only one user at a time
+ * (two concurrent receives on one socket, say).
+ *
+ * @example
+ * ```ts
+ * import { BusyResourceError } from "structio";
+ *
+ * console.log(new BusyResourceError("receiving").message); // "another task is already receiving"
+ * ```
+ */
+export class BusyResourceError extends Error {
+  constructor(action: string) {
+    super(`another task is already ${action}`);
+    this.name = "BusyResourceError";
+  }
+}
