@@ -145,14 +145,19 @@ export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
   const scope = currentScope();
   const runner = scope._task!._runner;
   if (scope._effective) return Promise.reject(scope._cancelledError());
-  // A wait counts as a checkpoint for fairness too: a loop of waits that are satisfied at
-  // once (a set event, a settled promise) would otherwise run on microtasks forever.
-  // The macrotask yield comes before parking, so it cannot delay a delivered result.
-  const pause = yieldPoint(runner);
-  if (pause !== undefined) return pause.then(() => parkUntil(setup));
   const { promise, resolve, reject } = Promise.withResolvers<T>();
   const parked = new Parked<T>(scope, resolve, reject);
   scope._addWaiter(parked);
   setup(parked);
-  return promise;
+  // A wait counts as a checkpoint for fairness too: waits that are satisfied at once, or
+  // by another task on microtasks alone (a ping-pong through a rendezvous stream), would
+  // otherwise run forever without letting timers and I/O in. The waiter is registered
+  // before the macrotask yield, so a hand-over or a cancellation during the yield is
+  // delivered exactly as without it; only the caller's resumption waits.
+  const pause = yieldPoint(runner);
+  if (pause === undefined) return promise;
+  promise.catch(ignore); // a rejection during the pause is handled by the chain below
+  return pause.then(() => promise);
 }
+
+function ignore(): void {}
