@@ -6,6 +6,8 @@
 import {
   abandonOnCancel,
   CancelScope,
+  CapacityLimiter,
+  createMemoryObjectStream,
   currentRuntime,
   currentTime,
   ExceptionGroup,
@@ -125,6 +127,51 @@ async function foreignPromise(): Promise<void> {
   );
 }
 
+/** A producer/consumer pipeline: a small buffer holds the producer back (backpressure). */
+async function pipeline(): Promise<void> {
+  const [send, receive] = createMemoryObjectStream<number>(2);
+  let maxAhead = 0;
+  let produced = 0;
+  let consumed = 0;
+  await withTaskGroup(async (tg) => {
+    tg.startSoon(async function producer() {
+      await using out = send;
+      for (let i = 0; i < 10; i++) {
+        await out.send(i);
+        produced++;
+        maxAhead = Math.max(maxAhead, produced - consumed);
+      }
+    });
+    tg.startSoon(async function consumer() {
+      for await (const _item of receive) {
+        await sleep(5); // a slow consumer
+        consumed++;
+      }
+    });
+  });
+  say(`pipeline moved ${consumed} items; the producer was never more than ${maxAhead} ahead`);
+}
+
+/** A fan-out of 12 jobs, at most 3 at a time. */
+async function fanOut(): Promise<void> {
+  const limiter = new CapacityLimiter(3);
+  let running = 0;
+  let peak = 0;
+  const start = currentTime();
+  await withTaskGroup(async (tg) => {
+    for (let job = 0; job < 12; job++) {
+      tg.startSoon(() =>
+        limiter.withToken(async () => {
+          peak = Math.max(peak, ++running);
+          await sleep(20);
+          running--;
+        })
+      );
+    }
+  });
+  say(`12 jobs of 20 ms, at most ${peak} at a time, took ${(currentTime() - start).toFixed(0)} ms`);
+}
+
 await main(async () => {
   say(`structio on ${currentRuntime()} (backend ${getBackend().name})`);
   await sleepers();
@@ -132,5 +179,7 @@ await main(async () => {
   await shieldedCleanup();
   await failingGroup();
   await foreignPromise();
+  await pipeline();
+  await fanOut();
   say("all done");
 });
