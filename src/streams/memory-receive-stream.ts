@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkpoint, type Parked, parkUntil } from "../core/checkpoint.ts";
+import { checkpoint, parkUntil } from "../core/checkpoint.ts";
 import { ClosedResourceError, EndOfStream, WouldBlock } from "../core/errors.ts";
 import type { MemoryObjectStreamStatistics, ReceiveSide } from "./memory-state.ts";
 import type { ObjectReceiveStream } from "./types.ts";
@@ -81,7 +81,9 @@ export class MemoryObjectReceiveStream<out T> implements ObjectReceiveStream<T>,
     await checkpoint();
     const item = this.#tryReceive();
     if (item !== NOTHING) return item;
-    return await parkUntil<T>((parked) => this.#park(parked));
+    // Queued in parkUntil()'s setup, which runs at once, so a queued receiver is always
+    // registered for cancellation and one whose scope is cancelled is never handed an item.
+    return await parkUntil<T>((parked) => this.#state.waitToReceive(this, parked));
   }
 
   /**
@@ -231,25 +233,5 @@ export class MemoryObjectReceiveStream<out T> implements ObjectReceiveStream<T>,
     if (state.canTake) return state.take();
     if (state.openSendStreams === 0) throw new EndOfStream();
     return NOTHING;
-  }
-
-  /**
-   * The setup of the wait: queues the task behind earlier receivers. It tries once more
-   * first, because parkUntil() may have yielded a macrotask before calling this and an
-   * item or the end of the stream may have come meanwhile (queuing then would break
-   * invariant 1 of memory-state.ts and strand the receiver). Queuing here, not before
-   * parkUntil(), means a queued receiver is always registered for cancellation, so a
-   * receiver whose scope is cancelled is never handed an item.
-   */
-  #park(parked: Parked<T>): void {
-    let item: T | typeof NOTHING;
-    try {
-      item = this.#tryReceive();
-    } catch (err) {
-      parked.reject(err);
-      return;
-    }
-    if (item !== NOTHING) parked.resolve(item);
-    else this.#state.waitToReceive(this, parked);
   }
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkpoint, type Parked, parkUntil } from "../core/checkpoint.ts";
+import { checkpoint, parkUntil } from "../core/checkpoint.ts";
 import { ClosedResourceError, WouldBlock } from "../core/errors.ts";
 import type { MemoryObjectStreamStatistics, SendSide } from "./memory-state.ts";
 import type { ObjectSendStream } from "./types.ts";
@@ -71,7 +71,9 @@ export class MemoryObjectSendStream<in T> implements ObjectSendStream<T>, Dispos
   async send(item: T): Promise<void> {
     await checkpoint();
     if (this.#trySend(item)) return;
-    await parkUntil<void>((parked) => this.#park(item, parked));
+    // Queued in parkUntil()'s setup, which runs at once, so a queued sender is always
+    // registered for cancellation and one whose scope is cancelled leaves no item behind.
+    await parkUntil<void>((parked) => this.#state.waitToSend(this, item, parked));
   }
 
   /**
@@ -189,25 +191,5 @@ export class MemoryObjectSendStream<in T> implements ObjectSendStream<T>, Dispos
   #trySend(item: T): boolean {
     if (this.#closed) throw new ClosedResourceError("the send end is closed");
     return this.#state.offer(item);
-  }
-
-  /**
-   * The setup of the wait: queues the task behind earlier senders. It tries once more
-   * first, because parkUntil() may have yielded a macrotask before calling this and a
-   * receiver may have come meanwhile (queuing then would break invariant 2 of
-   * memory-state.ts and strand the item). Queuing here, not before parkUntil(), means a
-   * queued sender is always registered for cancellation: that yield counts as part of
-   * the checkpoint that send() began with, as if the task had called send() after it.
-   */
-  #park(item: T, parked: Parked<void>): void {
-    let sent: boolean;
-    try {
-      sent = this.#trySend(item);
-    } catch (err) {
-      parked.reject(err);
-      return;
-    }
-    if (sent) parked.resolve();
-    else this.#state.waitToSend(this, item, parked);
   }
 }

@@ -8,7 +8,7 @@
 import type { Parked } from "../core/checkpoint.ts";
 import { BrokenResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
 import { Fifo } from "./fifo.ts";
-import { WaitQueue, WaitQueueNode } from "./wait-queue.ts";
+import { WaitQueue, WaitQueueNode } from "../core/wait-queue.ts";
 
 /**
  * A snapshot of a memory object stream, from `statistics()` on either end.
@@ -229,8 +229,8 @@ export class MemoryObjectStreamState<T> implements SendSide<T>, ReceiveSide<T> {
 
   /**
    * Queues a parked sender, with the item it offers, behind the others. Only call it
-   * from the setup of `parkUntil()` (so the task is registered for cancellation), right
-   * after {@link offer} returned false there (so invariant 2 holds).
+   * from the setup of `parkUntil()` (so the task is registered for cancellation), in the
+   * same synchronous step as {@link offer} returned false (so invariant 2 holds).
    */
   waitToSend(owner: object, item: T, parked: Parked<void>): void {
     const waiters = this.waitingSenders;
@@ -242,8 +242,8 @@ export class MemoryObjectStreamState<T> implements SendSide<T>, ReceiveSide<T> {
 
   /**
    * Queues a parked receiver behind the others. Only call it from the setup of
-   * `parkUntil()`, right after finding nothing to take and a send end open there (so
-   * invariant 1 holds).
+   * `parkUntil()`, in the same synchronous step as finding nothing to take and a send
+   * end open (so invariant 1 holds).
    */
   waitToReceive(owner: object, parked: Parked<T>): void {
     const waiters = this.waitingReceivers;

@@ -8,7 +8,8 @@ import { currentScope } from "../core/context.ts";
 import { WouldBlock } from "../core/errors.ts";
 import { TaskHandle } from "../core/task.ts";
 import { checkCount, checkFunction, currentTask } from "./checks.ts";
-import { Ticket, waitForGrant, WaitQueue } from "./wait-queue.ts";
+import { WaitQueue } from "../core/wait-queue.ts";
+import { Ticket, waitForGrant } from "./ticket.ts";
 
 /** What {@link CapacityLimiter.statistics} reports. */
 export interface CapacityLimiterStatistics {
@@ -192,8 +193,7 @@ export class CapacityLimiter {
     const ticket = new LimiterTicket(borrower);
     ticket.onCancel = () => this.#waiting.delete(borrower);
     this.#waiting.add(borrower);
-    this.#queue.push(ticket);
-    return waitForGrant(ticket);
+    return waitForGrant(this.#queue, ticket);
   }
 
   #acquireNowait(borrower: unknown): void {
@@ -223,11 +223,11 @@ export class CapacityLimiter {
   /** Lends free tokens to the longest waiters; the borrower is recorded before the grant. */
   #handOver(): void {
     while (this.#borrowers.size < this.#totalTokens) {
-      const next = this.#queue.first();
-      if (next === undefined) return;
+      const next = this.#queue.first;
+      if (next === null) return;
       this.#waiting.delete(next.borrower);
       this.#borrowers.add(next.borrower);
-      this.#queue.grant(next);
+      next.grant();
     }
   }
 }

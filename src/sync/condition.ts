@@ -9,7 +9,8 @@ import { currentScope } from "../core/context.ts";
 import type { TaskHandle } from "../core/task.ts";
 import { checkCount, checkFunction, currentTask } from "./checks.ts";
 import { Lock, type LockStatistics, LockTicket } from "./lock.ts";
-import { waitForGrant, WaitQueue } from "./wait-queue.ts";
+import { WaitQueue } from "../core/wait-queue.ts";
+import { waitForGrant } from "./ticket.ts";
 
 /** What {@link Condition.statistics} reports. */
 export interface ConditionStatistics {
@@ -131,11 +132,11 @@ export class Condition {
       if (ticket.notified) this.#notifyFirst();
     };
     // Queued before the release, so a notify() made as soon as the lock is free sees it.
-    this.#waiters.push(ticket);
+    // Granted by the lock: notify() moves the ticket into the lock's queue.
+    const granted = waitForGrant(this.#waiters, ticket);
     this.#lock._handOver();
     try {
-      // Granted by the lock: notify() moves the ticket into the lock's queue.
-      await waitForGrant(ticket);
+      await granted;
     } catch (err) {
       await new CancelScope({ shield: true }).run(() => this.#lock.acquire());
       throw err;
@@ -201,9 +202,8 @@ export class Condition {
    * so the waiter gets it by a hand-over, never by finding it free.
    */
   #notifyFirst(): boolean {
-    const ticket = this.#waiters.first();
-    if (ticket === undefined) return false;
-    this.#waiters.remove(ticket);
+    const ticket = this.#waiters.shift();
+    if (ticket === null) return false;
     ticket.notified = true;
     this.#lock._queue.push(ticket);
     return true;

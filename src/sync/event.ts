@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { checkpoint, type Parked, parkUntil } from "../core/checkpoint.ts";
+import { checkpoint } from "../core/checkpoint.ts";
+import { WaitQueue } from "../core/wait-queue.ts";
+import { Ticket, waitForGrant } from "./ticket.ts";
 
 /** What {@link Event.statistics} reports. */
 export interface EventStatistics {
@@ -35,8 +37,8 @@ export interface EventStatistics {
  */
 export class Event {
   #set = false;
-  /** The parked waiters, in arrival order. A cancelled waiter removes itself at once. */
-  #waiters = new Set<Parked<void>>();
+  /** The parked waiters, in arrival order. A cancelled waiter leaves at once. */
+  readonly #waiters = new WaitQueue<Ticket>();
 
   /**
    * Sets the flag and wakes every waiter, in the order they started waiting. Setting
@@ -46,9 +48,7 @@ export class Event {
   set(): void {
     if (this.#set) return;
     this.#set = true;
-    const waiters = this.#waiters;
-    this.#waiters = new Set();
-    for (const parked of waiters) parked.resolve();
+    for (let next = this.#waiters.first; next !== null; next = this.#waiters.first) next.grant();
   }
 
   /** Whether `set()` has been called. */
@@ -61,14 +61,7 @@ export class Event {
    * raises {@link Cancelled} in a cancelled scope and lets other tasks run.
    */
   wait(): Promise<void> {
-    if (this.#set) return checkpoint();
-    return parkUntil<void>((parked) => {
-      // parkUntil may have yielded a macrotask first, during which set() may have run.
-      if (this.#set) return parked.resolve();
-      const waiters = this.#waiters;
-      waiters.add(parked);
-      parked.onCancel = () => waiters.delete(parked);
-    });
+    return this.#set ? checkpoint() : waitForGrant(this.#waiters, new Ticket());
   }
 
   /** How many tasks are waiting. */

@@ -8,7 +8,8 @@ import { currentScope } from "../core/context.ts";
 import { WouldBlock } from "../core/errors.ts";
 import type { TaskHandle, TaskInfo } from "../core/task.ts";
 import { checkBoolean, checkFunction, checkOptions, currentTask } from "./checks.ts";
-import { Ticket, waitForGrant, WaitQueue } from "./wait-queue.ts";
+import { WaitQueue } from "../core/wait-queue.ts";
+import { Ticket, waitForGrant } from "./ticket.ts";
 
 /** Options for {@link Lock}. */
 export interface LockOptions {
@@ -101,9 +102,7 @@ export class Lock {
       this._owner = task;
       return this.#fastAcquire ? resolved : cancelShieldedCheckpoint();
     }
-    const ticket = new LockTicket(task);
-    this._queue.push(ticket);
-    return waitForGrant(ticket);
+    return waitForGrant(this._queue, new LockTicket(task));
   }
 
   /** Acquires the lock if it is free, or raises {@link WouldBlock}. */
@@ -127,12 +126,12 @@ export class Lock {
 
   /** @internal Gives the lock to the first waiter, or frees it. */
   _handOver(): void {
-    const next = this._queue.first();
-    if (next === undefined) {
+    const next = this._queue.first;
+    if (next === null) {
       this._owner = null;
     } else {
       this._owner = next.task;
-      this._queue.grant(next);
+      next.grant();
     }
   }
 

@@ -7,7 +7,8 @@ import { cancelShieldedCheckpoint } from "../core/checkpoint.ts";
 import { currentScope } from "../core/context.ts";
 import { WouldBlock } from "../core/errors.ts";
 import { checkBoolean, checkCount, checkFunction, checkOptions } from "./checks.ts";
-import { Ticket, waitForGrant, WaitQueue } from "./wait-queue.ts";
+import { WaitQueue } from "../core/wait-queue.ts";
+import { Ticket, waitForGrant } from "./ticket.ts";
 
 /** Options for {@link Semaphore}. */
 export interface SemaphoreOptions {
@@ -100,9 +101,7 @@ export class Semaphore {
       this.#value--;
       return this.#fastAcquire ? resolved : cancelShieldedCheckpoint();
     }
-    const ticket = new Ticket();
-    this.#queue.push(ticket);
-    return waitForGrant(ticket);
+    return waitForGrant(this.#queue, new Ticket());
   }
 
   /** Takes a permit if one is free, or raises {@link WouldBlock}. */
@@ -119,9 +118,9 @@ export class Semaphore {
     if (this.#value >= this.#maxValue) {
       throw new RangeError(`semaphore released too many times (maxValue is ${this.#maxValue})`);
     }
-    const next = this.#queue.first();
-    if (next === undefined) this.#value++;
-    else this.#queue.grant(next);
+    const next = this.#queue.first;
+    if (next === null) this.#value++;
+    else next.grant();
   }
 
   /** How many tasks wait. */

@@ -1,14 +1,19 @@
 /**
- * A FIFO queue of parked tasks that can also drop any member in O(1): the queues of
- * waiting senders and receivers of a memory object stream.
+ * The FIFO queue of parked tasks that every blocking primitive waits in: the senders and
+ * receivers of a memory object stream, the waiters of a lock, semaphore, condition,
+ * capacity limiter or event. It can also drop any member in O(1).
  *
  * Fairness needs a strict FIFO (the longest waiter is served first), and cancellation
  * needs removal from the middle (a cancelled waiter leaves its place at once, so it is
- * never handed an item). An array would make removal O(n) and a `Set` makes finding the
+ * never handed anything). An array would make removal O(n) and a `Set` makes finding the
  * front O(n) after many removals, so this is an intrusive doubly-linked list: the waiter
  * record is the list node, and queuing, removing and shifting allocate nothing.
  *
+ * The list only keeps order; what a waiter is handed, and how it wakes, is up to the
+ * record that extends {@link WaitQueueNode} (a stream's `Waiter`, a sync `Ticket`).
+ *
  * @module
+ * @internal
  */
 
 /**
