@@ -12,6 +12,8 @@ export interface TimerEntry {
   readonly seq: number;
   readonly callback: () => void;
   index: number;
+  /** Removed, but still in the heap until it reaches the top (lazy deletion). */
+  dead: boolean;
 }
 
 /**
@@ -33,6 +35,8 @@ export class TimerQueue {
   #seq = 0;
   #armedAt = Infinity;
   #ref = false;
+  /** Entries removed but still in the heap (lazy deletion). */
+  #dead = 0;
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -42,7 +46,7 @@ export class TimerQueue {
 
   /** How many deadlines are waiting. */
   get size(): number {
-    return this.#heap.length;
+    return this.#heap.length - this.#dead;
   }
 
   /** Whether the backend timer is currently keeping the process alive. */
@@ -52,7 +56,7 @@ export class TimerQueue {
 
   /** Schedules `callback` for the clock value `deadline` (finite). */
   add(deadline: number, callback: () => void): TimerEntry {
-    const entry: TimerEntry = { deadline, seq: this.#seq++, callback, index: this.#heap.length };
+    const entry: TimerEntry = { deadline, seq: this.#seq++, callback, index: this.#heap.length, dead: false };
     this.#heap.push(entry);
     this.#siftUp(entry.index);
     if (deadline < this.#armedAt) this.#arm(deadline);
@@ -62,17 +66,59 @@ export class TimerQueue {
 
   /** Takes `entry` out of the queue; does nothing if it already left. */
   remove(entry: TimerEntry): void {
-    const i = entry.index;
-    if (i < 0) return;
-    entry.index = -1;
-    const last = this.#heap.pop()!;
-    if (last !== entry) {
-      this.#heap[i] = last;
-      last.index = i;
-      this.#siftDown(i);
-      this.#siftUp(last.index);
+    if (entry.index < 0 || entry.dead) return;
+    if (entry.index === 0) {
+      this.#popRoot();
+    } else {
+      // Lazy deletion: O(1) now; dead entries leave when they reach the top, or all at
+      // once when they are the majority (cancelling a big group empties the heap).
+      entry.dead = true;
+      if (++this.#dead === this.#heap.length) this.#clear();
+      else if (this.#dead > 32 && this.#dead * 2 > this.#heap.length) this.#compact();
     }
     if (this.#heap.length === 0) this.#setRef(false);
+  }
+
+  #popRoot(): void {
+    const heap = this.#heap;
+    heap[0]!.index = -1;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      last.index = 0;
+      this.#siftDown(0);
+    }
+    // Dead entries that surface at the top go too.
+    while (heap.length > 0 && heap[0]!.dead) {
+      this.#dead--;
+      heap[0]!.index = -1;
+      const next = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = next;
+        next.index = 0;
+        this.#siftDown(0);
+      }
+    }
+  }
+
+  #clear(): void {
+    for (const entry of this.#heap) entry.index = -1;
+    this.#heap.length = 0;
+    this.#dead = 0;
+  }
+
+  #compact(): void {
+    const heap = this.#heap;
+    let n = 0;
+    for (let i = 0; i < heap.length; i++) {
+      const entry = heap[i]!;
+      if (entry.dead) entry.index = -1;
+      else heap[n++] = entry;
+    }
+    heap.length = n;
+    this.#dead = 0;
+    for (let i = 0; i < n; i++) heap[i]!.index = i;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.#siftDown(i);
   }
 
   /** Stops the backend timer for good (the queue must be empty). */
@@ -99,7 +145,7 @@ export class TimerQueue {
     // Callbacks may add or remove entries; each pass re-reads the top of the heap.
     while (heap.length > 0 && heap[0]!.deadline <= now) {
       const entry = heap[0]!;
-      this.remove(entry);
+      this.#popRoot();
       entry.callback();
     }
     if (heap.length > 0 && this.#armedAt === Infinity) this.#arm(heap[0]!.deadline);

@@ -152,4 +152,37 @@ describe("timer queue", () => {
     assert.equal(fired.length, live.size);
     assert.deepEqual(fired, [...fired].sort((x, y) => x - y));
   });
+
+  test("removing most entries (a cancelled group) keeps size, order and liveness right", () => {
+    const { backend, state, advance } = fakeBackend();
+    const queue = new TimerQueue(backend);
+    const fired: number[] = [];
+    const entries = Array.from({ length: 1000 }, (_, i) => {
+      const deadline = 1 + ((i * 7919) % 1000);
+      return { deadline, entry: queue.add(deadline, () => fired.push(deadline)) };
+    });
+    const kept = entries.filter((_, i) => i % 10 === 3);
+    entries.forEach((e, i) => {
+      if (i % 10 !== 3) queue.remove(e.entry);
+    });
+    assert.equal(queue.size, kept.length);
+    assert.equal(state.ref, true);
+    advance(2000);
+    assert.deepEqual(fired, kept.map((e) => e.deadline).sort((a, b) => a - b));
+    assert.equal(queue.size, 0);
+    assert.equal(queue.keepsAlive, false);
+  });
+
+  test("removing every entry, root last or first, leaves an empty queue that keeps nothing alive", () => {
+    const { backend, state } = fakeBackend();
+    const queue = new TimerQueue(backend);
+    const a = Array.from({ length: 100 }, (_, i) => queue.add(10 + i, () => assert.fail("removed entry fired")));
+    for (const entry of a.reverse()) queue.remove(entry);
+    assert.equal(queue.size, 0);
+    assert.equal(state.ref, false);
+    const b = Array.from({ length: 100 }, (_, i) => queue.add(10 + i, () => assert.fail("removed entry fired")));
+    for (const entry of b) queue.remove(entry);
+    assert.equal(queue.size, 0);
+    assert.equal(state.ref, false);
+  });
 });

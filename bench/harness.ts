@@ -1,0 +1,234 @@
+/**
+ * The benchmark harness: how a case is described, how one implementation of it is
+ * measured (warm-up, repetitions, median), and the few runtime hooks that measuring
+ * needs (a clock, a forced full GC, the heap size) on Node, Deno and Bun alike.
+ *
+ * A case has one implementation per contender: `baseline` (the raw runtime API),
+ * `structio`, and the peers `effection` (v4) and `effect` (v4). Each implementation runs
+ * in its own process (see bench/worker.ts), so that no contender's garbage, timers or
+ * JIT feedback colours another's figures.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/** The contenders, in the order they run and are printed. The first is the baseline. */
+export const IMPLEMENTATIONS = ["baseline", "structio", "effection", "effect"] as const;
+export type ImplName = (typeof IMPLEMENTATIONS)[number];
+
+/**
+ * A throughput case: `run(n)` does one batch of `n` operations and resolves when all
+ * of them are done. Throws if the batch did not do what it claims (every case checks
+ * its own work with a counter).
+ */
+export interface ThroughputCase {
+  readonly kind: "throughput";
+  readonly suite: string;
+  readonly name: string;
+  /** Operations per batch in a full run (`--quick` divides by 10). */
+  readonly count: number;
+  /** What one operation is, for the table's readers. */
+  readonly unit: string;
+  readonly impls: Readonly<Record<ImplName, (n: number) => Promise<void>>>;
+}
+
+/**
+ * A memory case: `park(n, measure)` brings `n` tasks to a waiting state, calls
+ * `measure()` (synchronously) while every one of them is parked, then ends them all
+ * and resolves.
+ */
+export interface MemoryCase {
+  readonly kind: "memory";
+  readonly suite: string;
+  readonly name: string;
+  readonly count: number;
+  readonly unit: string;
+  readonly impls: Readonly<Record<ImplName, (n: number, measure: () => void) => Promise<void>>>;
+}
+
+export type BenchCase = ThroughputCase | MemoryCase;
+
+/** What a worker reports for one implementation of one case. */
+export interface Measurement {
+  readonly suite: string;
+  readonly case: string;
+  readonly implementation: ImplName;
+  readonly runtime: string;
+  readonly count: number;
+  /** Median operations per second (throughput cases); null for memory cases. */
+  readonly opsPerSec: number | null;
+  /** Median heap bytes per parked task (memory cases only). */
+  readonly bytesPerTask?: number;
+  /** Every timed sample: seconds per batch, or bytes per task. */
+  readonly samples: number[];
+}
+
+/** The marker a worker puts before its one line of JSON, so stray output is ignored. */
+export const RESULT_MARKER = "@@structio-bench@@ ";
+
+/** The runtime executing this code. */
+export function runtimeName(): "node" | "deno" | "bun" {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  if (g.Bun !== undefined) return "bun";
+  if (g.Deno !== undefined) return "deno";
+  return "node";
+}
+
+/**
+ * A function that forces a full, synchronous garbage collection, or undefined when the
+ * runtime was started without one (Node: `--expose-gc`; Deno: `--v8-flags=--expose-gc`;
+ * Bun: always, as `Bun.gc(true)`).
+ */
+export function gcFunction(): (() => void) | undefined {
+  const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  if (g.Bun !== undefined) {
+    const bun = g.Bun;
+    return () => bun.gc(true);
+  }
+  if (typeof g.gc === "function") {
+    const gc = g.gc;
+    return () => gc();
+  }
+  return undefined;
+}
+
+/** Collects garbage thoroughly (several passes, so weak and finalised objects go too). */
+export function fullGc(gc: () => void): void {
+  for (let i = 0; i < 3; i++) gc();
+}
+
+/** The bytes used by the JS heap now. */
+export function heapUsed(): number {
+  return process.memoryUsage().heapUsed;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** How many warm-up and timed repetitions each measurement makes, and how long a batch may take. */
+export interface Repetitions {
+  readonly warmup: number;
+  readonly reps: number;
+  /** A batch slower than this (seconds) during warm-up cuts the timed reps to 3. */
+  readonly slowBatch: number;
+  /**
+   * The longest a batch may take (seconds). A contender that would need longer for the
+   * case's count runs smaller batches instead (reported in `count`), so that a slow
+   * peer cannot stretch a run to hours; its ops/s stays comparable.
+   */
+  readonly budget: number;
+}
+
+export const DEFAULT_REPETITIONS: Repetitions = { warmup: 2, reps: 5, slowBatch: 1.5, budget: 4 };
+
+/** Lets timers and I/O callbacks left over from a batch run before the next one. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Rounds down to 1, 2 or 5 times a power of ten. */
+function roundDownNicely(n: number): number {
+  const power = 10 ** Math.floor(Math.log10(n));
+  const step = n / power >= 5 ? 5 : n / power >= 2 ? 2 : 1;
+  return step * power;
+}
+
+/**
+ * Measures a throughput case: a first warm-up batch at a tenth of the count (which also
+ * decides whether the budget forces smaller batches), warm-up batches, then timed
+ * batches each preceded by a full GC (when available, so one batch's garbage is not
+ * billed to the next), and the median of the timed batches.
+ */
+export async function measureThroughput(
+  c: ThroughputCase,
+  impl: ImplName,
+  count: number,
+  repetitions: Repetitions = DEFAULT_REPETITIONS,
+): Promise<Measurement> {
+  const run = c.impls[impl];
+  const gc = gcFunction();
+  let n = count;
+  const probe = Math.max(1, Math.floor(count / 10));
+  const t = performance.now();
+  await run(probe);
+  const projected = ((performance.now() - t) / 1000) * (count / probe);
+  if (projected > repetitions.budget) {
+    n = Math.max(probe / 10, roundDownNicely(count * repetitions.budget / projected));
+  }
+  await settle();
+  let slow = false;
+  for (let i = 0; i < repetitions.warmup; i++) {
+    const t0 = performance.now();
+    await run(n);
+    if ((performance.now() - t0) / 1000 > repetitions.slowBatch) slow = true;
+    await settle();
+  }
+  const reps = slow ? Math.min(3, repetitions.reps) : repetitions.reps;
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    if (gc !== undefined) fullGc(gc);
+    await settle();
+    const t0 = performance.now();
+    await run(n);
+    samples.push((performance.now() - t0) / 1000);
+  }
+  return {
+    suite: c.suite,
+    case: c.name,
+    implementation: impl,
+    runtime: runtimeName(),
+    count: n,
+    opsPerSec: n / median(samples),
+    samples,
+  };
+}
+
+/**
+ * Measures a memory case: heap after a full GC with `n` tasks parked, minus the heap
+ * after a full GC just before they were made, divided by `n`; median of the reps.
+ */
+export async function measureMemory(
+  c: MemoryCase,
+  impl: ImplName,
+  n: number,
+  repetitions: Repetitions = DEFAULT_REPETITIONS,
+): Promise<Measurement> {
+  const park = c.impls[impl];
+  const gc = gcFunction();
+  if (gc === undefined) {
+    throw new Error("memory cases need a forced GC: run Node with --expose-gc, Deno with --v8-flags=--expose-gc");
+  }
+  const once = async (): Promise<number> => {
+    await settle();
+    fullGc(gc);
+    const before = heapUsed();
+    let after: number | undefined;
+    await park(n, () => {
+      fullGc(gc);
+      after = heapUsed();
+    });
+    if (after === undefined) throw new Error(`${impl}: measure() was never called`);
+    return (after - before) / n;
+  };
+  for (let i = 0; i < repetitions.warmup; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < repetitions.reps; i++) samples.push(await once());
+  return {
+    suite: c.suite,
+    case: c.name,
+    implementation: impl,
+    runtime: runtimeName(),
+    count: n,
+    opsPerSec: null,
+    bytesPerTask: median(samples),
+    samples,
+  };
+}
+
+/** Throws when a batch did less (or more) than it should have. */
+export function expectCount(what: string, actual: number, expected: number): void {
+  if (actual !== expected) throw new Error(`${what}: expected ${expected}, got ${actual}`);
+}

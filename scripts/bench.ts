@@ -1,0 +1,244 @@
+/**
+ * `npm run bench`: the benchmark suite (bench/), on Node, Deno and Bun one after the
+ * other. Every case runs beside its baseline (the raw runtime API) and its peers
+ * (Effection 4, Effect 4); each implementation of each case runs in a fresh process
+ * (bench/worker.ts), one process at a time.
+ *
+ * Prints a table per runtime: suite, case, implementation, ops/s, ratio to the baseline
+ * and, for the memory case, heap bytes per task. The ratio is a cost ratio, higher is
+ * worse: time per operation over the baseline's (throughput cases), or bytes per task
+ * over the baseline's (memory case).
+ *
+ * Usage: node scripts/bench.ts [--runtime node|deno|bun|all] [--quick] [--json]
+ *          [--markdown] [--case name,...] [--impl name,...]
+ *   --runtime   one runtime, a comma list, or all (the default)
+ *   --quick     10x smaller counts and a 1 s batch budget, for development
+ *   --json      one JSON object per line instead of tables:
+ *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
+ *   --markdown  tables in markdown (for bench/RESULTS.md)
+ *   --case, --impl  run only these cases / implementations (the baseline always runs
+ *               when a ratio is wanted)
+ */
+import { spawn } from "node:child_process";
+import os from "node:os";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { coreCases } from "../bench/core.bench.ts";
+import { IMPLEMENTATIONS, type Measurement, RESULT_MARKER } from "../bench/harness.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = (name: string) => `${root}node_modules/.bin/${name}`;
+
+type Runtime = "node" | "deno" | "bun";
+const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
+
+/** How each runtime starts a worker, with a forced GC available. */
+const COMMANDS: Record<Runtime, [string, string[]]> = {
+  node: [bin("node"), ["--expose-gc"]],
+  deno: [bin("deno"), ["run", "-A", "--quiet", "--v8-flags=--expose-gc"]],
+  bun: [bin("bun"), ["run"]],
+};
+
+/** A worker that takes longer than this is killed and reported as failed. */
+const WORKER_TIMEOUT_MS = 20 * 60_000;
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const list = (name: string): string[] | undefined => option(name)?.split(",").filter((s) => s !== "");
+
+const quick = args.includes("--quick");
+const json = args.includes("--json");
+const markdown = args.includes("--markdown");
+const runtimeOption = option("--runtime") ?? "all";
+const runtimes = runtimeOption === "all" ? [...RUNTIMES] : runtimeOption.split(",") as Runtime[];
+for (const runtime of runtimes) {
+  if (!RUNTIMES.includes(runtime)) {
+    console.error(`--runtime must be node, deno, bun, all or a comma list of them, not ${runtime}`);
+    process.exit(2);
+  }
+}
+const caseFilter = list("--case");
+const implFilter = list("--impl");
+const cases = coreCases.filter((c) => caseFilter === undefined || caseFilter.includes(c.name));
+const impls = IMPLEMENTATIONS.filter((i) => implFilter === undefined || implFilter.includes(i));
+if (cases.length === 0 || impls.length === 0) {
+  console.error(
+    `nothing to run: cases are ${coreCases.map((c) => c.name).join(", ")}; ` +
+      `implementations are ${IMPLEMENTATIONS.join(", ")}`,
+  );
+  process.exit(2);
+}
+
+/** One row of output. */
+interface Row {
+  suite: string;
+  case: string;
+  implementation: string;
+  runtime: Runtime;
+  opsPerSec: number | null;
+  ratio: number | null;
+  bytesPerTask?: number;
+  /** Operations per timed batch (smaller than the case's count when the budget cut it). */
+  count?: number;
+  error?: string;
+}
+
+/** Runs one worker; resolves with its measurement or an error message. */
+function runWorker(runtime: Runtime, caseName: string, impl: string): Promise<Measurement | string> {
+  const [cmd, pre] = COMMANDS[runtime];
+  const workerArgs = [...pre, "bench/worker.ts", "--case", caseName, "--impl", impl];
+  if (quick) workerArgs.push("--quick");
+  return new Promise((resolve) => {
+    const child = spawn(cmd, workerArgs, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), WORKER_TIMEOUT_MS);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      resolve(`could not start ${cmd}: ${e.message}`);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const line = out.split("\n").find((l) => l.startsWith(RESULT_MARKER));
+      if (code === 0 && line !== undefined) {
+        resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as Measurement);
+      } else {
+        const why = signal !== null ? `killed by ${signal}` : `exit ${code}`;
+        const detail = err.trim().split("\n").slice(-3).join(" | ");
+        resolve(`${why}${detail === "" ? "" : `: ${detail}`}`);
+      }
+    });
+  });
+}
+
+function formatOps(ops: number | null): string {
+  if (ops === null) return "-";
+  if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)}M`;
+  if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)}k`;
+  return ops.toFixed(0);
+}
+
+function formatRatio(ratio: number | null): string {
+  return ratio === null ? "-" : `${ratio.toFixed(2)}x`;
+}
+
+function tableLines(runtime: Runtime, rows: Row[]): string[] {
+  const header = ["suite", "case", "implementation", "ops/s", "ratio", "bytes/task", "batch"];
+  const body = rows.map((r) => [
+    r.suite,
+    r.case,
+    r.implementation,
+    r.error === undefined ? formatOps(r.opsPerSec) : "FAILED",
+    formatRatio(r.ratio),
+    r.bytesPerTask === undefined ? "-" : r.bytesPerTask.toFixed(0),
+    r.error ?? (r.count === undefined ? "-" : String(r.count)),
+  ]);
+  if (markdown) {
+    const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+    return [
+      `### ${runtime} ${versions.get(runtime) ?? ""}`.trimEnd(),
+      "",
+      line(header),
+      line(header.map((_, i) => (i >= 3 && i <= 6 ? "---:" : "---"))),
+      ...body.map(line),
+      "",
+    ];
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const pad = (cells: string[]) =>
+    cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  return [
+    `\n== ${runtime} ${versions.get(runtime) ?? ""}`.trimEnd(),
+    pad(header),
+    pad(widths.map((w) => "-".repeat(w))),
+    ...body.map(pad),
+  ];
+}
+
+/** The version each runtime reports, for the table headings. */
+const versions = new Map<Runtime, string>();
+function runtimeVersion(runtime: Runtime): Promise<string> {
+  const [cmd] = COMMANDS[runtime];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("error", () => resolve("(not found)"));
+    child.on("close", () => resolve(out.split("\n")[0]!.trim()));
+  });
+}
+
+const log = (text: string) => {
+  if (!json) process.stderr.write(text);
+};
+
+if (!json && !markdown) {
+  console.log(
+    `structio benchmarks${quick ? " (--quick)" : ""}: ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; ` +
+      `ratio = cost over the baseline (time per op, or bytes per task), higher is worse`,
+  );
+}
+
+let failures = 0;
+for (const runtime of runtimes) {
+  versions.set(runtime, await runtimeVersion(runtime));
+  const rows: Row[] = [];
+  for (const c of cases) {
+    let baseline: Measurement | undefined;
+    const caseImpls = impls.includes("baseline") ? impls : ["baseline" as const, ...impls];
+    for (const impl of caseImpls) {
+      log(`${runtime} ${c.name} ${impl} ... `);
+      const result = await runWorker(runtime, c.name, impl);
+      if (typeof result === "string") {
+        failures++;
+        log(`FAILED (${result})\n`);
+        const row: Row = {
+          suite: c.suite,
+          case: c.name,
+          implementation: impl,
+          runtime,
+          opsPerSec: null,
+          ratio: null,
+          error: result,
+        };
+        rows.push(row);
+        if (json) console.log(JSON.stringify(row));
+        continue;
+      }
+      if (impl === "baseline") baseline = result;
+      let ratio: number | null = null;
+      if (baseline !== undefined) {
+        if (result.bytesPerTask !== undefined && baseline.bytesPerTask !== undefined) {
+          ratio = result.bytesPerTask / baseline.bytesPerTask;
+        } else if (result.opsPerSec !== null && baseline.opsPerSec !== null) {
+          ratio = baseline.opsPerSec / result.opsPerSec;
+        }
+      }
+      log(
+        result.bytesPerTask !== undefined
+          ? `${result.bytesPerTask.toFixed(0)} bytes/task\n`
+          : `${formatOps(result.opsPerSec)} ops/s\n`,
+      );
+      const row: Row = {
+        suite: result.suite,
+        case: result.case,
+        implementation: result.implementation,
+        runtime,
+        opsPerSec: result.opsPerSec,
+        ratio,
+        ...(result.bytesPerTask === undefined ? {} : { bytesPerTask: result.bytesPerTask }),
+        count: result.count,
+      };
+      if (!impls.includes(impl)) continue; // the baseline ran only to give ratios
+      rows.push(row);
+      if (json) console.log(JSON.stringify(row));
+    }
+  }
+  if (!json) console.log(tableLines(runtime, rows).join("\n"));
+}
+process.exitCode = failures > 0 ? 1 : 0;
