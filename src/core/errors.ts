@@ -230,3 +230,79 @@ export class BusyResourceError extends Error {
     this.name = "BusyResourceError";
   }
 }
+
+/**
+ * Raised by `BufferedByteReceiveStream.receiveExactly()` and `receiveUntil()` when the
+ * stream ends before the requested bytes (or the delimiter) arrived. The bytes that did
+ * arrive stay in the stream's buffer; the {@link EndOfStream} is the `cause`.
+ *
+ * @example
+ * ```ts
+ * import { BufferedByteReceiveStream, createMemoryObjectStream, IncompleteRead } from "structio";
+ *
+ * const [send, receive] = createMemoryObjectStream<Uint8Array>(1);
+ * send.sendNowait(new Uint8Array([1, 2]));
+ * send.close();
+ * const buffered = new BufferedByteReceiveStream(receive);
+ * try {
+ *   await buffered.receiveExactly(4);
+ * } catch (err) {
+ *   console.log(err instanceof IncompleteRead, buffered.buffer); // true Uint8Array(2) [ 1, 2 ]
+ * }
+ * ```
+ */
+export class IncompleteRead extends Error {
+  constructor(message = "the stream ended before the read could be completed", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "IncompleteRead";
+  }
+}
+
+/**
+ * Raised by `BufferedByteReceiveStream.receiveUntil()` when the first `maxBytes` bytes
+ * of the stream do not contain the delimiter. Nothing is consumed: the bytes stay in
+ * the stream's buffer.
+ *
+ * @example
+ * ```ts
+ * import { DelimiterNotFound } from "structio";
+ *
+ * const err = new DelimiterNotFound(1024);
+ * console.log(err.maxBytes, err.message); // 1024 "the delimiter was not found among the first 1024 bytes"
+ * ```
+ */
+export class DelimiterNotFound extends Error {
+  /** The limit that was reached without finding the delimiter. */
+  readonly maxBytes: number;
+
+  constructor(maxBytes: number) {
+    super(`the delimiter was not found among the first ${maxBytes} bytes`);
+    this.name = "DelimiterNotFound";
+    this.maxBytes = maxBytes;
+  }
+}
+
+/**
+ * Raised by `extra(attribute)` when the stream (or whatever it wraps) does not provide
+ * the typed attribute and no default was given.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryObjectStream, typedAttribute, TypedAttributeLookupError } from "structio";
+ *
+ * const peerName = typedAttribute<string>("peerName");
+ * const [send] = createMemoryObjectStream<string>();
+ * try {
+ *   send.extra(peerName);
+ * } catch (err) {
+ *   console.log(err instanceof TypedAttributeLookupError); // true
+ * }
+ * console.log(send.extra(peerName, "unknown")); // "unknown"
+ * ```
+ */
+export class TypedAttributeLookupError extends Error {
+  constructor(message = "the typed attribute was not found") {
+    super(message);
+    this.name = "TypedAttributeLookupError";
+  }
+}

@@ -1,5 +1,6 @@
 /**
- * Streams: the stream interfaces and memory object streams.
+ * Streams: the stream interfaces, memory object streams, the stapled, buffered and text
+ * wrappers, and typed attributes.
  *
  * @example
  * ```ts
@@ -29,3 +30,14 @@ export { createMemoryObjectStream } from "./memory-object-stream.ts";
 export { MemoryObjectReceiveStream } from "./memory-receive-stream.ts";
 export { MemoryObjectSendStream } from "./memory-send-stream.ts";
 export type { MemoryObjectStreamStatistics } from "./memory-state.ts";
+export { BufferedByteReceiveStream, BufferedByteStream } from "./buffered.ts";
+export { StapledByteStream, StapledObjectStream } from "./stapled.ts";
+export { TextReceiveStream, TextSendStream, TextStream } from "./text.ts";
+export type { TextErrors, TextStreamOptions } from "./text-codec.ts";
+export {
+  TypedAttribute,
+  typedAttribute,
+  type TypedAttributeMap,
+  TypedAttributeProvider,
+  typedAttributeSet,
+} from "./typed-attributes.ts";

@@ -7,6 +7,7 @@ import { checkpoint, parkUntil } from "../core/checkpoint.ts";
 import { ClosedResourceError, EndOfStream, WouldBlock } from "../core/errors.ts";
 import type { MemoryObjectStreamStatistics, ReceiveSide } from "./memory-state.ts";
 import type { ObjectReceiveStream } from "./types.ts";
+import { TypedAttributeProvider } from "./typed-attributes.ts";
 
 /** What #tryReceive returns when the receiver must wait; private, so no item can equal it. */
 const NOTHING: unique symbol = Symbol("nothing to receive");
@@ -25,6 +26,9 @@ const NOTHING: unique symbol = Symbol("nothing to receive");
  * `T` is covariant: a `MemoryObjectReceiveStream<number>` may be used where a
  * `MemoryObjectReceiveStream<number | string>` is expected.
  *
+ * It provides no typed attributes of its own: `extra(attribute)` returns the default,
+ * or raises TypedAttributeLookupError when none is given.
+ *
  * @example
  * ```ts
  * import { createMemoryObjectStream, withTaskGroup } from "structio";
@@ -41,12 +45,14 @@ const NOTHING: unique symbol = Symbol("nothing to receive");
  * }); // closing `s` ends the loop once both lines are printed
  * ```
  */
-export class MemoryObjectReceiveStream<out T> implements ObjectReceiveStream<T>, Disposable {
+export class MemoryObjectReceiveStream<out T> extends TypedAttributeProvider
+  implements ObjectReceiveStream<T>, Disposable {
   readonly #state: ReceiveSide<T>;
   #closed = false;
 
   /** @internal Use `createMemoryObjectStream()` or `clone()`. */
   constructor(state: ReceiveSide<T>) {
+    super();
     this.#state = state;
     state.receiveEndOpened();
   }

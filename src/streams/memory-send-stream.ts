@@ -7,6 +7,7 @@ import { checkpoint, parkUntil } from "../core/checkpoint.ts";
 import { ClosedResourceError, WouldBlock } from "../core/errors.ts";
 import type { MemoryObjectStreamStatistics, SendSide } from "./memory-state.ts";
 import type { ObjectSendStream } from "./types.ts";
+import { TypedAttributeProvider } from "./typed-attributes.ts";
 
 /**
  * The sending end of a memory object stream, made by `createMemoryObjectStream()`.
@@ -17,6 +18,9 @@ import type { ObjectSendStream } from "./types.ts";
  *
  * `T` is contravariant: a `MemoryObjectSendStream<number | string>` may be used where a
  * `MemoryObjectSendStream<number>` is expected.
+ *
+ * It provides no typed attributes of its own: `extra(attribute)` returns the default,
+ * or raises TypedAttributeLookupError when none is given.
  *
  * @example
  * ```ts
@@ -35,12 +39,14 @@ import type { ObjectSendStream } from "./types.ts";
  * });
  * ```
  */
-export class MemoryObjectSendStream<in T> implements ObjectSendStream<T>, Disposable {
+export class MemoryObjectSendStream<in T> extends TypedAttributeProvider
+  implements ObjectSendStream<T>, Disposable {
   readonly #state: SendSide<T>;
   #closed = false;
 
   /** @internal Use `createMemoryObjectStream()` or `clone()`. */
   constructor(state: SendSide<T>) {
+    super();
     this.#state = state;
     state.sendEndOpened();
   }

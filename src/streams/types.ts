@@ -16,10 +16,13 @@
  * - Closing is idempotent: closing again does nothing.
  * - `send()` and `receive()` are checkpoints: they can be cancelled, and a cancelled call
  *   has no effect (nothing sent, nothing taken) unless it had already completed.
+ * - Every stream and listener is a {@link TypedAttributeProvider}: `extra(attribute)`
+ *   looks up a typed attribute of the stream or of any stream it wraps.
  *
  * @module
  */
 import type { TaskGroup } from "../core/task-group.ts";
+import type { TypedAttributeProvider } from "./typed-attributes.ts";
 
 /**
  * Something that holds a resource and must be closed: `await resource.aclose()`, or
@@ -64,7 +67,7 @@ export interface AsyncResource extends AsyncDisposable {
  * }
  * ```
  */
-export interface ObjectReceiveStream<out T> extends AsyncResource, AsyncIterable<T> {
+export interface ObjectReceiveStream<out T> extends AsyncResource, AsyncIterable<T>, TypedAttributeProvider {
   /**
    * Receives the next item, waiting until there is one.
    *
@@ -90,7 +93,7 @@ export interface ObjectReceiveStream<out T> extends AsyncResource, AsyncIterable
  * }
  * ```
  */
-export interface ObjectSendStream<in T> extends AsyncResource {
+export interface ObjectSendStream<in T> extends AsyncResource, TypedAttributeProvider {
   /**
    * Sends `item`, waiting while the stream cannot take it.
    *
@@ -144,7 +147,7 @@ export interface ObjectStream<T> extends ObjectReceiveStream<T>, ObjectSendStrea
  * }
  * ```
  */
-export interface ByteReceiveStream extends AsyncResource, AsyncIterable<Uint8Array> {
+export interface ByteReceiveStream extends AsyncResource, AsyncIterable<Uint8Array>, TypedAttributeProvider {
   /**
    * Receives at most `maxBytes` bytes (default 65536), waiting until at least one byte
    * is available.
@@ -171,7 +174,7 @@ export interface ByteReceiveStream extends AsyncResource, AsyncIterable<Uint8Arr
  * }
  * ```
  */
-export interface ByteSendStream extends AsyncResource {
+export interface ByteSendStream extends AsyncResource, TypedAttributeProvider {
   /**
    * Sends all of `data`, waiting while the stream cannot take it.
    *
@@ -222,7 +225,7 @@ export interface ByteStream extends ByteReceiveStream, ByteSendStream {
  * }
  * ```
  */
-export interface Listener<out T> extends AsyncResource {
+export interface Listener<out T> extends AsyncResource, TypedAttributeProvider {
   /**
    * Accepts connections until cancelled or closed, starting `handler(connection)` for
    * each in `taskGroup` (or in a task group of its own, which `serve()` waits for).

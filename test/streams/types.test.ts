@@ -37,6 +37,9 @@ function objectStreamPair<T>(): [ObjectStream<T>, ObjectStream<T>] {
     sendEof: () => send.aclose(),
     receive: () => receive.receive(),
     [Symbol.asyncIterator]: () => receive[Symbol.asyncIterator](),
+    // Typed attributes: pass through those of the receive end (memory streams have none).
+    extraAttributes: receive.extraAttributes,
+    extra: receive.extra.bind(receive),
     aclose: async () => {
       send.close();
       receive.close();
@@ -104,6 +107,8 @@ describe("streams/types", () => {
         else await withTaskGroup(serveIn);
       },
       aclose: () => incoming.aclose(),
+      extraAttributes: incoming.extraAttributes,
+      extra: incoming.extra.bind(incoming),
       [Symbol.asyncDispose]: () => incoming.aclose(),
     };
     const handled: string[] = [];
