@@ -92,3 +92,11 @@ export {
   TypedAttributeProvider,
   typedAttributeSet,
 } from "./streams/index.ts";
+export {
+  amap,
+  AsCompleted,
+  asCompleted,
+  type ConcurrencyOptions,
+  gather,
+  type GatherResults,
+} from "./concurrency/index.ts";
