@@ -9,27 +9,40 @@ import type { CancelScope, Waiter } from "./cancel-scope.ts";
 import type { Cancelled } from "./errors.ts";
 
 /**
- * How long tasks may run on microtasks alone before a checkpoint yields a macrotask, so
- * that a busy loop of checkpoints never starves I/O and timers.
+ * How long tasks may run on microtasks alone before the runner yields a macrotask, so
+ * that a busy loop of checkpoints or waits never starves I/O and timers.
  */
 const SLICE_MS = 5;
-/** Checkpoints between two looks at the clock. */
+/** Checkpoints and waits between two looks at the clock. */
 const CLOCK_EVERY = 64;
 
 /**
- * Returns a promise for a macrotask yield when this runner has run on microtasks for a
- * whole slice, and undefined otherwise (awaiting undefined yields one microtask).
+ * Counts a checkpoint or a wait and, once the runner has run on microtasks for a whole
+ * slice, starts a *pause*: a macrotask yield shared by the whole runner. Returns the
+ * pause in progress, if any (awaiting undefined yields one microtask).
+ *
+ * While a pause is in progress, checkpoints wait for it and every wait that is handed
+ * its result has the hand-over deferred to it (see Parked.resolve), in the order of the
+ * hand-overs. That is how the microtask chain ends and timers and I/O get their turn,
+ * without ever changing the order in which waiters resume: a wait never gets a delay of
+ * its own.
  */
 export function yieldPoint(runner: Runner): Promise<void> | undefined {
+  if (runner.pause !== null) return runner.pause;
   if (++runner.checkpointsSinceYield % CLOCK_EVERY !== 0) return undefined;
   const backend = runner.backend;
   if (backend.now() - runner.lastYield < SLICE_MS) return undefined;
-  return new Promise((resolve) =>
+  runner.pause = new Promise((resolve) =>
     backend.yieldMacrotask(() => {
       runner.lastYield = backend.now();
+      runner.pause = null;
+      const deferred = runner.deferred;
+      runner.deferred = [];
       resolve();
+      for (const handOver of deferred) handOver();
     })
   );
+  return runner.pause;
 }
 
 /**
@@ -98,11 +111,13 @@ export class Parked<T> implements Waiter {
   /** Undoes the wait's arrangements (a timer, a queue slot) when it is cancelled. */
   onCancel: (() => void) | null = null;
   #scope: CancelScope | null;
+  readonly #runner: Runner;
   readonly #resolve: (value: T) => void;
   readonly #reject: (err: unknown) => void;
 
   constructor(scope: CancelScope, resolve: (value: T) => void, reject: (err: unknown) => void) {
     this.#scope = scope;
+    this.#runner = scope._task!._runner;
     this.#resolve = resolve;
     this.#reject = reject;
   }
@@ -112,8 +127,14 @@ export class Parked<T> implements Waiter {
     return this.#scope === null;
   }
 
+  /**
+   * Hands the result over. The waiter is unregistered at once (completion wins); during
+   * a runner pause the resumption itself is deferred to the pause's end, in order.
+   */
   resolve(value: T): void {
-    if (this.#settle()) this.#resolve(value);
+    if (!this.#settle()) return;
+    if (this.#runner.pause === null) this.#resolve(value);
+    else this.#runner.deferred.push(() => this.#resolve(value));
   }
 
   reject(err: unknown): void {
@@ -143,21 +164,15 @@ export class Parked<T> implements Waiter {
  */
 export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
   const scope = currentScope();
-  const runner = scope._task!._runner;
   if (scope._effective) return Promise.reject(scope._cancelledError());
+  // A wait counts for fairness like a checkpoint: waits satisfied at once, or by another
+  // task on microtasks alone (a ping-pong through a lock), must not run forever without
+  // letting timers and I/O in. Counting comes first, so that a pause it starts also
+  // defers a hand-over made right away in setup.
+  yieldPoint(scope._task!._runner);
   const { promise, resolve, reject } = Promise.withResolvers<T>();
   const parked = new Parked<T>(scope, resolve, reject);
   scope._addWaiter(parked);
   setup(parked);
-  // A wait counts as a checkpoint for fairness too: waits that are satisfied at once, or
-  // by another task on microtasks alone (a ping-pong through a rendezvous stream), would
-  // otherwise run forever without letting timers and I/O in. The waiter is registered
-  // before the macrotask yield, so a hand-over or a cancellation during the yield is
-  // delivered exactly as without it; only the caller's resumption waits.
-  const pause = yieldPoint(runner);
-  if (pause === undefined) return promise;
-  promise.catch(ignore); // a rejection during the pause is handled by the chain below
-  return pause.then(() => promise);
+  return promise;
 }
-
-function ignore(): void {}

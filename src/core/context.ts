@@ -25,9 +25,13 @@ export class Runner {
   readonly timers: TimerQueue;
   /** The root task's scope: every live task's scope is below it. */
   rootScope!: CancelScope;
-  /** Checkpoints since the last macrotask yield, and when that yield happened. */
+  /** Checkpoints and waits since the last macrotask yield, and when it happened. */
   checkpointsSinceYield = 0;
   lastYield: number;
+  /** The macrotask yield in progress, shared by every task of the run (see yieldPoint). */
+  pause: Promise<void> | null = null;
+  /** Hand-overs made during the pause, run in order when it ends. */
+  deferred: Array<() => void> = [];
   /** Tasks spawned but not started yet, in spawn order; drained in one microtask. */
   startQueue: TaskHandle<unknown>[] = [];
   startScheduled = false;
