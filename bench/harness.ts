@@ -3,18 +3,31 @@
  * measured (warm-up, repetitions, median), and the few runtime hooks that measuring
  * needs (a clock, a forced full GC, the heap size) on Node, Deno and Bun alike.
  *
- * A case has one implementation per contender: `baseline` (the raw runtime API),
- * `structio`, and the peers `effection` (v4) and `effect` (v4). Each implementation runs
- * in its own process (see bench/worker.ts), so that no contender's garbage, timers or
- * JIT feedback colours another's figures.
+ * A case has one implementation per contender: `baseline` (the raw runtime API, or a
+ * minimal hand-written equivalent in bench/), `structio`, and whichever peers offer the
+ * same thing: `effection` (v4), `effect` (v4), `async-mutex`, `p-limit`. Every case has
+ * a baseline and a structio implementation; peers are optional. Each implementation
+ * runs in its own process (see bench/worker.ts), so that no contender's garbage, timers
+ * or JIT feedback colours another's figures.
  *
  * @module
  */
 import process from "node:process";
 
 /** The contenders, in the order they run and are printed. The first is the baseline. */
-export const IMPLEMENTATIONS = ["baseline", "structio", "effection", "effect"] as const;
+export const IMPLEMENTATIONS = ["baseline", "structio", "effection", "effect", "async-mutex", "p-limit"] as const;
 export type ImplName = (typeof IMPLEMENTATIONS)[number];
+
+/**
+ * One implementation per contender: the baseline and structio always, each peer only
+ * where it has an equivalent.
+ */
+export type Impls<F> = { readonly baseline: F; readonly structio: F } & Readonly<Partial<Record<ImplName, F>>>;
+
+/** The contenders a case has, in {@link IMPLEMENTATIONS} order. */
+export function implsOf(c: BenchCase): ImplName[] {
+  return IMPLEMENTATIONS.filter((i) => c.impls[i] !== undefined);
+}
 
 /**
  * A throughput case: `run(n)` does one batch of `n` operations and resolves when all
@@ -29,7 +42,7 @@ export interface ThroughputCase {
   readonly count: number;
   /** What one operation is, for the table's readers. */
   readonly unit: string;
-  readonly impls: Readonly<Record<ImplName, (n: number) => Promise<void>>>;
+  readonly impls: Impls<(n: number) => Promise<void>>;
 }
 
 /**
@@ -43,7 +56,7 @@ export interface MemoryCase {
   readonly name: string;
   readonly count: number;
   readonly unit: string;
-  readonly impls: Readonly<Record<ImplName, (n: number, measure: () => void) => Promise<void>>>;
+  readonly impls: Impls<(n: number, measure: () => void) => Promise<void>>;
 }
 
 export type BenchCase = ThroughputCase | MemoryCase;
@@ -149,6 +162,7 @@ export async function measureThroughput(
   repetitions: Repetitions = DEFAULT_REPETITIONS,
 ): Promise<Measurement> {
   const run = c.impls[impl];
+  if (run === undefined) throw new Error(`case ${c.name} has no ${impl} implementation`);
   const gc = gcFunction();
   let n = count;
   const probe = Math.max(1, Math.floor(count / 10));
@@ -197,6 +211,7 @@ export async function measureMemory(
   repetitions: Repetitions = DEFAULT_REPETITIONS,
 ): Promise<Measurement> {
   const park = c.impls[impl];
+  if (park === undefined) throw new Error(`case ${c.name} has no ${impl} implementation`);
   const gc = gcFunction();
   if (gc === undefined) {
     throw new Error("memory cases need a forced GC: run Node with --expose-gc, Deno with --v8-flags=--expose-gc");

@@ -9,16 +9,17 @@
  * @module
  */
 import process from "node:process";
-import { coreCases } from "./core.bench.ts";
 import {
   DEFAULT_REPETITIONS,
   IMPLEMENTATIONS,
   type ImplName,
+  implsOf,
   type Measurement,
   measureMemory,
   measureThroughput,
   RESULT_MARKER,
 } from "./harness.ts";
+import { allCases } from "./suites.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -30,12 +31,15 @@ const caseName = option("--case");
 const impl = option("--impl") as ImplName | undefined;
 const quick = args.includes("--quick");
 
-const benchCase = coreCases.find((c) => c.name === caseName);
+const benchCase = allCases.find((c) => c.name === caseName);
 if (benchCase === undefined || impl === undefined || !IMPLEMENTATIONS.includes(impl)) {
   throw new Error(
-    `usage: bench/worker.ts --case <${coreCases.map((c) => c.name).join("|")}> ` +
+    `usage: bench/worker.ts --case <${allCases.map((c) => c.name).join("|")}> ` +
       `--impl <${IMPLEMENTATIONS.join("|")}> [--quick]`,
   );
+}
+if (!implsOf(benchCase).includes(impl)) {
+  throw new Error(`case ${benchCase.name} has no ${impl} implementation (it has ${implsOf(benchCase).join(", ")})`);
 }
 
 const n = quick ? benchCase.count / 10 : benchCase.count;

@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: the benchmark suite (bench/), on Node, Deno and Bun one after the
- * other. Every case runs beside its baseline (the raw runtime API) and its peers
- * (Effection 4, Effect 4); each implementation of each case runs in a fresh process
- * (bench/worker.ts), one process at a time.
+ * `npm run bench`: the benchmark suites (bench/: `core`, then `streams-sync`), on Node,
+ * Deno and Bun one after the other. Every case runs beside its baseline (the raw
+ * runtime API, or a minimal hand-written equivalent) and its peers (Effection 4,
+ * Effect 4, async-mutex, p-limit: whichever have an equivalent); each implementation
+ * of each case runs in a fresh process (bench/worker.ts), one process at a time.
  *
  * Prints a table per runtime: suite, case, implementation, ops/s, ratio to the baseline
  * and, for the memory case, heap bytes per task. The ratio is a cost ratio, higher is
@@ -10,8 +11,9 @@
  * over the baseline's (memory case).
  *
  * Usage: node scripts/bench.ts [--runtime node|deno|bun|all] [--quick] [--json]
- *          [--markdown] [--case name,...] [--impl name,...]
+ *          [--markdown] [--suite name,...] [--case name,...] [--impl name,...]
  *   --runtime   one runtime, a comma list, or all (the default)
+ *   --suite     run only these suites (core, streams-sync); all by default
  *   --quick     10x smaller counts and a 1 s batch budget, for development
  *   --json      one JSON object per line instead of tables:
  *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
@@ -23,8 +25,8 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { coreCases } from "../bench/core.bench.ts";
-import { IMPLEMENTATIONS, type Measurement, RESULT_MARKER } from "../bench/harness.ts";
+import { IMPLEMENTATIONS, implsOf, type Measurement, RESULT_MARKER } from "../bench/harness.ts";
+import { SUITES } from "../bench/suites.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
@@ -60,13 +62,18 @@ for (const runtime of runtimes) {
     process.exit(2);
   }
 }
+const suiteFilter = list("--suite");
 const caseFilter = list("--case");
 const implFilter = list("--impl");
-const cases = coreCases.filter((c) => caseFilter === undefined || caseFilter.includes(c.name));
+const suiteCases = Object.entries(SUITES)
+  .filter(([suite]) => suiteFilter === undefined || suiteFilter.includes(suite))
+  .flatMap(([, cases]) => cases);
+const cases = suiteCases.filter((c) => caseFilter === undefined || caseFilter.includes(c.name));
 const impls = IMPLEMENTATIONS.filter((i) => implFilter === undefined || implFilter.includes(i));
 if (cases.length === 0 || impls.length === 0) {
   console.error(
-    `nothing to run: cases are ${coreCases.map((c) => c.name).join(", ")}; ` +
+    `nothing to run: suites are ${Object.keys(SUITES).join(", ")}; ` +
+      `cases are ${suiteCases.map((c) => c.name).join(", ")}; ` +
       `implementations are ${IMPLEMENTATIONS.join(", ")}`,
   );
   process.exit(2);
@@ -190,7 +197,8 @@ for (const runtime of runtimes) {
   const rows: Row[] = [];
   for (const c of cases) {
     let baseline: Measurement | undefined;
-    const caseImpls = impls.includes("baseline") ? impls : ["baseline" as const, ...impls];
+    const wanted = impls.filter((i) => implsOf(c).includes(i));
+    const caseImpls = wanted.includes("baseline") ? wanted : ["baseline" as const, ...wanted];
     for (const impl of caseImpls) {
       log(`${runtime} ${c.name} ${impl} ... `);
       const result = await runWorker(runtime, c.name, impl);
@@ -234,7 +242,7 @@ for (const runtime of runtimes) {
         ...(result.bytesPerTask === undefined ? {} : { bytesPerTask: result.bytesPerTask }),
         count: result.count,
       };
-      if (!impls.includes(impl)) continue; // the baseline ran only to give ratios
+      if (!wanted.includes(impl)) continue; // the baseline ran only to give ratios
       rows.push(row);
       if (json) console.log(JSON.stringify(row));
     }

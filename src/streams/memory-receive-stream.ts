@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { checkpoint, parkUntil } from "../core/checkpoint.ts";
+import { parkUntil, yieldPoint } from "../core/checkpoint.ts";
+import { currentScope } from "../core/context.ts";
 import { ClosedResourceError, EndOfStream, WouldBlock } from "../core/errors.ts";
 import type { MemoryObjectStreamStatistics, ReceiveSide } from "./memory-state.ts";
 import type { ObjectReceiveStream } from "./types.ts";
@@ -84,7 +85,12 @@ export class MemoryObjectReceiveStream<out T> extends TypedAttributeProvider
    * ```
    */
   async receive(): Promise<T> {
-    await checkpoint();
+    // checkpoint(), inlined: calling it would cost every receive one more promise and one
+    // more microtask turn (three turns instead of two before the caller resumes).
+    const scope = currentScope();
+    if (scope._effective) throw scope._cancelledError();
+    await yieldPoint(scope._task!._runner);
+    if (scope._effective) throw scope._cancelledError();
     const item = this.#tryReceive();
     if (item !== NOTHING) return item;
     // Queued in parkUntil()'s setup, which runs at once, so a queued receiver is always

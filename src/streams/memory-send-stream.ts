@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { checkpoint, parkUntil } from "../core/checkpoint.ts";
+import { parkUntil, yieldPoint } from "../core/checkpoint.ts";
+import { currentScope } from "../core/context.ts";
 import { ClosedResourceError, WouldBlock } from "../core/errors.ts";
 import type { MemoryObjectStreamStatistics, SendSide } from "./memory-state.ts";
 import type { ObjectSendStream } from "./types.ts";
@@ -75,7 +76,12 @@ export class MemoryObjectSendStream<in T> extends TypedAttributeProvider
    * ```
    */
   async send(item: T): Promise<void> {
-    await checkpoint();
+    // checkpoint(), inlined: calling it would cost every send one more promise and one
+    // more microtask turn (three turns instead of two before the caller resumes).
+    const scope = currentScope();
+    if (scope._effective) throw scope._cancelledError();
+    await yieldPoint(scope._task!._runner);
+    if (scope._effective) throw scope._cancelledError();
     if (this.#trySend(item)) return;
     // Queued in parkUntil()'s setup, which runs at once, so a queued sender is always
     // registered for cancellation and one whose scope is cancelled leaves no item behind.

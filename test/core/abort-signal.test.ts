@@ -435,8 +435,11 @@ describe("abort signals", () => {
     test("the function's signal aborts when a deadline expires", async () => {
       let given: AbortSignal | undefined;
       let abortedBy: unknown;
-      const result = await moveOnAfter(2, () =>
-        abandonOnCancel((signal) => {
+      // The deadline is set in the same synchronous step that calls abandonOnCancel, so
+      // it cannot expire (a timer needs a macrotask) before the function is called.
+      const result = await moveOnAfter(Infinity, (scope) => {
+        scope.deadline = currentTime() + 2;
+        return abandonOnCancel((signal) => {
           given = signal;
           return new Promise<string>((resolve) => {
             signal.addEventListener("abort", () => {
@@ -444,8 +447,8 @@ describe("abort signals", () => {
               resolve("stopped");
             }, { once: true });
           });
-        })
-      );
+        });
+      });
       assert.equal(result, undefined);
       assert.equal(given!.aborted, true);
       assert.ok(isCancelled(abortedBy));

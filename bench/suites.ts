@@ -1,0 +1,17 @@
+/**
+ * Every benchmark suite, in the order `npm run bench` runs them. Case names are unique
+ * across suites, so `--case` needs no suite prefix.
+ *
+ * @module
+ */
+import { coreCases } from "./core.bench.ts";
+import type { BenchCase } from "./harness.ts";
+import { syncCases } from "./sync.bench.ts";
+
+export const SUITES: Readonly<Record<string, readonly BenchCase[]>> = {
+  core: coreCases,
+  "streams-sync": syncCases,
+};
+
+/** Every case of every suite. */
+export const allCases: readonly BenchCase[] = Object.values(SUITES).flat();
