@@ -123,10 +123,10 @@ describe("checkpoint", () => {
         scope.deadline = currentTime() + 1;
         const until = scope.deadline + 2;
         // Only microtasks run here, so the deadline's timer cannot fire.
-        while (currentTime() < until) {
+        do {
           await checkpointIfCancelled();
           spins++;
-        }
+        } while (currentTime() < until);
         cancelledDuringSpin = scope.cancelCalled;
         for (let i = 0; i < MAX_SPINS; i++) await checkpoint();
       });
@@ -168,10 +168,13 @@ describe("checkpoint", () => {
 
     test("a busy loop of checkpoint() is ended by its scope's deadline", async () => {
       let spins = 0;
-      const result = await moveOnAfter(2, async () => {
+      const result = await moveOnAfter(Infinity, async (scope) => {
         while (spins < MAX_SPINS) {
           await checkpoint();
           spins++;
+          // Set once the loop runs: a deadline set before could expire during a long GC
+          // pause before the first checkpoint, and then the loop would never have run.
+          if (spins === 1) scope.deadline = currentTime() + 2;
         }
         return "the deadline never fired";
       });
