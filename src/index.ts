@@ -1,5 +1,5 @@
 /**
- * structio: structured concurrency and portable I/O for Node.js, Deno and Bun.
+ * structio: structured concurrency and portable I/O for Node.js, Deno and Bun alike.
  *
  * @example
  * ```ts

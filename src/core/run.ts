@@ -15,7 +15,7 @@ import type { Backend } from "../backends/backend.ts";
 export interface RunOptions {
   /**
    * Which backend to use: the current runtime's own (the default), or `"node"` to use
-   * the node:* compatibility APIs on Deno or Bun.
+   * the node:* compatibility APIs on Deno or Bun instead.
    */
   backend?: RuntimeName;
 }
