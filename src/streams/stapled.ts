@@ -8,6 +8,7 @@ import { checkMaxBytes, checkStream, DEFAULT_MAX_BYTES } from "./checks.ts";
 import { receiveUntilEnd } from "./iterate.ts";
 import { mergeTypedAttributes, type TypedAttributeMap, TypedAttributeProvider } from "./typed-attributes.ts";
 import type {
+  AsyncResource,
   ByteReceiveStream,
   ByteSendStream,
   ByteStream,
@@ -16,17 +17,86 @@ import type {
   ObjectStream,
 } from "./types.ts";
 
+/** What a stapled stream needs of each half. */
+type Half = AsyncResource & { readonly extraAttributes: TypedAttributeMap };
+
 /**
- * Closes `sendStream`, then `receiveStream` even if that failed or was cancelled, so a
- * stapled stream never leaves its receive half open. The send half's error propagates
- * once the receive half is closed; if closing the receive half fails too, its error
- * wins, as with any `finally`.
+ * What both stapled streams share: the two halves, closing, attributes, iteration and
+ * disposal. Only sending and receiving differ between bytes and objects.
  */
-async function closeBoth(sendStream: { aclose(): Promise<void> }, receiveStream: { aclose(): Promise<void> }) {
-  try {
-    await sendStream.aclose();
-  } finally {
-    await receiveStream.aclose();
+abstract class Stapled<S extends Half, R extends Half, Item> extends TypedAttributeProvider {
+  /** The stream `send()` writes to. */
+  readonly sendStream: S;
+  /** The stream `receive()` reads from. */
+  readonly receiveStream: R;
+
+  /**
+   * @throws {TypeError} if `sendStream` has no `send()` and `aclose()`, or
+   *   `receiveStream` no `receive()` and `aclose()`.
+   */
+  constructor(sendStream: S, receiveStream: R) {
+    super();
+    checkStream(sendStream, "sendStream", ["send", "aclose"]);
+    checkStream(receiveStream, "receiveStream", ["receive", "aclose"]);
+    this.sendStream = sendStream;
+    this.receiveStream = receiveStream;
+  }
+
+  /** Receives the next chunk or item from the receive half. */
+  abstract receive(): Promise<Item>;
+
+  /**
+   * Closes the send half: the peer sees end of stream, and this stream can still
+   * receive. Idempotent, because closing is.
+   *
+   * @example
+   * ```ts
+   * import { StapledObjectStream } from "structio";
+   *
+   * declare const stream: StapledObjectStream<string>;
+   * await stream.sendEof();
+   * for await (const reply of stream) console.log(reply); // still receives
+   * ```
+   */
+  async sendEof(): Promise<void> {
+    await this.sendStream.aclose();
+  }
+
+  /**
+   * Closes the send half, then the receive half even if closing the send half failed or
+   * was cancelled, so a stapled stream never leaves its receive half open. The send
+   * half's error propagates once the receive half is closed; if closing the receive
+   * half fails too, its error wins, as with any `finally`. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { StapledByteStream } from "structio";
+   *
+   * declare const stream: StapledByteStream;
+   * await stream.aclose();
+   * ```
+   */
+  async aclose(): Promise<void> {
+    try {
+      await this.sendStream.aclose();
+    } finally {
+      await this.receiveStream.aclose();
+    }
+  }
+
+  /** The typed attributes of both halves; the receive half's win a conflict. */
+  override get extraAttributes(): TypedAttributeMap {
+    return mergeTypedAttributes(this.sendStream, this.receiveStream);
+  }
+
+  /** Receives until end of stream (see {@link ObjectReceiveStream}). */
+  [Symbol.asyncIterator](): AsyncIterator<Item> {
+    return receiveUntilEnd(this);
+  }
+
+  /** Closes both halves when an `await using` block ends (see {@link aclose}). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.aclose();
   }
 }
 
@@ -51,24 +121,7 @@ async function closeBoth(sendStream: { aclose(): Promise<void> }, receiveStream:
  * for await (const chunk of stream) console.log(chunk.byteLength);
  * ```
  */
-export class StapledByteStream extends TypedAttributeProvider implements ByteStream {
-  /** The stream `send()` writes to. */
-  readonly sendStream: ByteSendStream;
-  /** The stream `receive()` reads from. */
-  readonly receiveStream: ByteReceiveStream;
-
-  /**
-   * @throws {TypeError} if `sendStream` has no `send()` and `aclose()`, or
-   *   `receiveStream` no `receive()` and `aclose()`.
-   */
-  constructor(sendStream: ByteSendStream, receiveStream: ByteReceiveStream) {
-    super();
-    checkStream(sendStream, "sendStream", ["send", "aclose"]);
-    checkStream(receiveStream, "receiveStream", ["receive", "aclose"]);
-    this.sendStream = sendStream;
-    this.receiveStream = receiveStream;
-  }
-
+export class StapledByteStream extends Stapled<ByteSendStream, ByteReceiveStream, Uint8Array> implements ByteStream {
   /**
    * Receives at most `maxBytes` bytes from the receive half.
    *
@@ -103,54 +156,6 @@ export class StapledByteStream extends TypedAttributeProvider implements ByteStr
   async send(data: Uint8Array): Promise<void> {
     await this.sendStream.send(data);
   }
-
-  /**
-   * Closes the send half: the peer sees end of stream, and this stream can still
-   * receive. Idempotent, because closing is.
-   *
-   * @example
-   * ```ts
-   * import { StapledByteStream } from "structio";
-   *
-   * declare const stream: StapledByteStream;
-   * await stream.sendEof();
-   * const reply = await stream.receive(); // still works
-   * ```
-   */
-  async sendEof(): Promise<void> {
-    await this.sendStream.aclose();
-  }
-
-  /**
-   * Closes the send half, then the receive half (even if closing the send half failed
-   * or was cancelled). Idempotent.
-   *
-   * @example
-   * ```ts
-   * import { StapledByteStream } from "structio";
-   *
-   * declare const stream: StapledByteStream;
-   * await stream.aclose();
-   * ```
-   */
-  async aclose(): Promise<void> {
-    await closeBoth(this.sendStream, this.receiveStream);
-  }
-
-  /** The typed attributes of both halves; the receive half's win a conflict. */
-  override get extraAttributes(): TypedAttributeMap {
-    return mergeTypedAttributes(this.sendStream, this.receiveStream);
-  }
-
-  /** Receives chunks until end of stream (see {@link ByteReceiveStream}). */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return receiveUntilEnd(this);
-  }
-
-  /** Closes both halves when an `await using` block ends (see {@link aclose}). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.aclose();
-  }
 }
 
 /**
@@ -175,24 +180,9 @@ export class StapledByteStream extends TypedAttributeProvider implements ByteStr
  * console.log(await client.receive()); // "ping pong"
  * ```
  */
-export class StapledObjectStream<T> extends TypedAttributeProvider implements ObjectStream<T> {
-  /** The stream `send()` writes to. */
-  readonly sendStream: ObjectSendStream<T>;
-  /** The stream `receive()` reads from. */
-  readonly receiveStream: ObjectReceiveStream<T>;
-
-  /**
-   * @throws {TypeError} if `sendStream` has no `send()` and `aclose()`, or
-   *   `receiveStream` no `receive()` and `aclose()`.
-   */
-  constructor(sendStream: ObjectSendStream<T>, receiveStream: ObjectReceiveStream<T>) {
-    super();
-    checkStream(sendStream, "sendStream", ["send", "aclose"]);
-    checkStream(receiveStream, "receiveStream", ["receive", "aclose"]);
-    this.sendStream = sendStream;
-    this.receiveStream = receiveStream;
-  }
-
+export class StapledObjectStream<T>
+  extends Stapled<ObjectSendStream<T>, ObjectReceiveStream<T>, T>
+  implements ObjectStream<T> {
   /**
    * Receives the next item from the receive half.
    *
@@ -251,53 +241,5 @@ export class StapledObjectStream<T> extends TypedAttributeProvider implements Ob
     // Called as a method of the send half, so its own `this` is right; errors it raises
     // (WouldBlock, ClosedResourceError, anything else) propagate unchanged.
     (sendStream as { sendNowait(item: T): void }).sendNowait(item);
-  }
-
-  /**
-   * Closes the send half: the peer sees end of stream, and this stream can still
-   * receive. Idempotent, because closing is.
-   *
-   * @example
-   * ```ts
-   * import { StapledObjectStream } from "structio";
-   *
-   * declare const stream: StapledObjectStream<string>;
-   * await stream.sendEof();
-   * for await (const reply of stream) console.log(reply);
-   * ```
-   */
-  async sendEof(): Promise<void> {
-    await this.sendStream.aclose();
-  }
-
-  /**
-   * Closes the send half, then the receive half (even if closing the send half failed
-   * or was cancelled). Idempotent.
-   *
-   * @example
-   * ```ts
-   * import { StapledObjectStream } from "structio";
-   *
-   * declare const stream: StapledObjectStream<string>;
-   * await stream.aclose();
-   * ```
-   */
-  async aclose(): Promise<void> {
-    await closeBoth(this.sendStream, this.receiveStream);
-  }
-
-  /** The typed attributes of both halves; the receive half's win a conflict. */
-  override get extraAttributes(): TypedAttributeMap {
-    return mergeTypedAttributes(this.sendStream, this.receiveStream);
-  }
-
-  /** Receives items until end of stream (see {@link ObjectReceiveStream}). */
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return receiveUntilEnd(this);
-  }
-
-  /** Closes both halves when an `await using` block ends (see {@link aclose}). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.aclose();
   }
 }
