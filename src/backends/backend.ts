@@ -1,9 +1,12 @@
 /**
  * The one interface every runtime adapter implements. The core never touches a runtime
- * API; it asks the backend. Later issues add I/O to this interface.
+ * API; it asks the backend. Each kind of I/O has an interface of its own (`net.ts`),
+ * reached through a property of the backend.
  *
  * @module
  */
+
+import type { NetBackend } from "./net.ts";
 
 /** The names of the runtimes structio runs on, and of their adapters. */
 export type RuntimeName = "node" | "deno" | "bun";
@@ -62,6 +65,8 @@ export interface Backend {
   exit(code: number): never;
   /** Writes a line to standard error. */
   printError(text: string): void;
+  /** Sockets, TLS and DNS. */
+  readonly net: NetBackend;
 }
 
 /** The numbers of the shutdown signals, for exit statuses of 128 + n. */

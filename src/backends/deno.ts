@@ -4,6 +4,7 @@
  * @module
  */
 import type { Backend, ShutdownSignal } from "./backend.ts";
+import { createNodeNet } from "./node-net.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Deno namespace this adapter uses (so no Deno type package is needed). */
@@ -62,5 +63,6 @@ export function createDenoBackend(): Backend {
     printError(text: string) {
       ns.stderr.writeSync(encoder.encode(text + "\n"));
     },
+    net: createNodeNet(),
   };
 }

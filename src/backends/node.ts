@@ -8,6 +8,7 @@ import process from "node:process";
 import { performance } from "node:perf_hooks";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
 import type { Backend, ShutdownSignal } from "./backend.ts";
+import { createNodeNet } from "./node-net.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 type NodeTimeout = ReturnType<typeof setTimeout>;
@@ -43,5 +44,6 @@ export function createNodeBackend(): Backend {
     printError(text: string) {
       process.stderr.write(text + "\n");
     },
+    net: createNodeNet(),
   };
 }

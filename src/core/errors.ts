@@ -306,3 +306,46 @@ export class TypedAttributeLookupError extends Error {
     this.name = "TypedAttributeLookupError";
   }
 }
+
+/** One failed connection attempt, as carried by {@link ConnectionFailed}. */
+export interface ConnectionAttempt {
+  /** The address tried (an IP literal, or a socket path). */
+  readonly address: string;
+  /** The port tried; undefined for a Unix socket. */
+  readonly port?: number;
+  /** Why it failed: the runtime's error, with its code (ECONNREFUSED, say). */
+  readonly error: unknown;
+}
+
+/**
+ * Raised when a connection could not be made: every address was refused, unreachable
+ * or failed otherwise. `attempts` holds each address tried with its error, in the order
+ * they were tried, and `cause` the last attempt's error.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionFailed, connectTcp } from "structio";
+ *
+ * try {
+ *   await connectTcp("127.0.0.1", 1); // nothing listens on port 1
+ * } catch (err) {
+ *   if (!(err instanceof ConnectionFailed)) throw err;
+ *   for (const attempt of err.attempts) console.log(attempt.address, attempt.port, String(attempt.error));
+ * }
+ * ```
+ */
+export class ConnectionFailed extends Error {
+  readonly attempts: readonly ConnectionAttempt[];
+
+  constructor(target: string, attempts: readonly ConnectionAttempt[]) {
+    const details = attempts.map((a) => {
+      const where = a.port === undefined ? a.address : a.address.includes(":") ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+      return `${where}: ${a.error instanceof Error ? a.error.message : String(a.error)}`;
+    });
+    super(`could not connect to ${target}${details.length > 0 ? ` (${details.join("; ")})` : ""}`, {
+      cause: attempts.at(-1)?.error,
+    });
+    this.name = "ConnectionFailed";
+    this.attempts = attempts;
+  }
+}

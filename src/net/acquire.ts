@@ -1,0 +1,40 @@
+/**
+ * Waiting for a backend operation that makes a resource (a connection, a TLS session),
+ * so that cancellation can never leave a half-made resource behind.
+ *
+ * @module
+ */
+import { parkUntil } from "../core/checkpoint.ts";
+import { currentScope } from "../core/context.ts";
+import { isCancelled } from "../core/errors.ts";
+
+/**
+ * Starts `start(signal)` and waits for the resource it makes, as a checkpoint.
+ *
+ * If the wait is cancelled, the operation is aborted through `signal` and this waits,
+ * deaf to further cancellation, until the backend let go: either its promise rejects
+ * (it released what it had half made) or it resolves anyway (the resource was made a
+ * moment before the abort), in which case `release` closes it. Only then is
+ * {@link Cancelled} raised, so a cancelled connect returns with no socket open.
+ */
+export async function acquire<T>(
+  start: (signal: AbortSignal) => Promise<T>,
+  release: (resource: T) => unknown,
+): Promise<T> {
+  const scope = currentScope();
+  if (scope._effective) throw scope._cancelledError();
+  const controller = new AbortController();
+  const pending = start(controller.signal);
+  try {
+    return await parkUntil<T>((parked) => {
+      pending.then((value) => parked.resolve(value), (err) => parked.reject(err));
+    });
+  } catch (err) {
+    if (!isCancelled(err)) throw err;
+    controller.abort(err);
+    // A plain await, not a checkpoint: the backend settles promptly after an abort
+    // (NetBackend promises so), and the task is already on its way out.
+    await pending.then(release, () => {});
+    throw err;
+  }
+}

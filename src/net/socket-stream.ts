@@ -1,0 +1,224 @@
+/**
+ * Connected sockets as byte streams: TCP and Unix sockets, and (as a subclass) TLS.
+ * AnyIO's `SocketStream` and `UNIXSocketStream`.
+ *
+ * @module
+ */
+import { EOF, type RawStream, type SocketInfo } from "../backends/net.ts";
+import { checkpoint, parkUntil } from "../core/checkpoint.ts";
+import { abandonOnCancel } from "../core/foreign.ts";
+import { BrokenResourceError, BusyResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
+import { checkBytes, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
+import { receiveUntilEnd } from "../streams/iterate.ts";
+import { type TypedAttribute, type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
+import type { ByteStream } from "../streams/types.ts";
+import { SocketAttribute } from "./attributes.ts";
+
+/** Reports a runtime error of an established connection as a broken stream. */
+export function brokenBy(err: unknown): BrokenResourceError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new BrokenResourceError(`the connection broke: ${reason}`, { cause: err });
+}
+
+/** Parks the current task until `subscribe`'s readiness callback fires. */
+export function waitFor(subscribe: (ready: () => void) => () => void): Promise<void> {
+  return parkUntil<void>((parked) => {
+    parked.onCancel = subscribe(() => parked.resolve());
+  });
+}
+
+/**
+ * A connected TCP or Unix socket as a {@link ByteStream}. Made by {@link connectTcp},
+ * {@link connectUnix} and listeners; never constructed directly.
+ *
+ * - `receive(maxBytes)` returns between 1 and `maxBytes` bytes as they arrive, and
+ *   raises {@link EndOfStream} once the peer finished sending.
+ * - `send(data)` waits while the runtime's send buffer is full, then hands `data` over
+ *   whole. The runtime may read `data` after `send()` returns: do not change it.
+ * - Both are checkpoints, and cancelling one has no effect: the wait for readiness is
+ *   the only place a cancellation can land, and the bytes move in one synchronous step
+ *   after it, so a cancelled receive takes nothing and a cancelled send sends nothing.
+ * - One task at a time may receive, and one may send; a second raises
+ *   {@link BusyResourceError}. A reset connection raises {@link BrokenResourceError}
+ *   (the runtime's error is its `cause`); use after `aclose()` raises
+ *   {@link ClosedResourceError}, also in a task that was waiting when it closed.
+ * - `aclose()` flushes what was sent and releases the socket; cancelled, it releases
+ *   the socket at once.
+ *
+ * Typed attributes: {@link SocketAttribute}.
+ *
+ * @example
+ * ```ts
+ * import { connectTcp, createTcpListener, SocketAttribute, withTaskGroup } from "structio";
+ *
+ * await using listener = await createTcpListener({ host: "127.0.0.1" });
+ * const port = listener.extra(SocketAttribute.localPort);
+ * await withTaskGroup(async (tg) => {
+ *   tg.startSoon(() => listener.serve(async (peer) => {
+ *     for await (const chunk of peer) await peer.send(chunk); // echo until end of stream
+ *   }));
+ *   await using client = await connectTcp("127.0.0.1", port);
+ *   await client.send(new TextEncoder().encode("ping"));
+ *   await client.sendEof();
+ *   console.log(new TextDecoder().decode(await client.receive())); // "ping"
+ *   tg.cancelScope.cancel();
+ * });
+ * ```
+ */
+export class SocketStream extends TypedAttributeProvider implements ByteStream {
+  #raw: RawStream;
+  #closed = false;
+  #eofSent = false;
+  #receiving = false;
+  #sending = false;
+
+  /** @internal Made by the connect functions and listeners. */
+  constructor(raw: RawStream) {
+    super();
+    this.#raw = raw;
+  }
+
+  /**
+   * Receives between 1 and `maxBytes` bytes (default 65536).
+   *
+   * @throws {RangeError} if `maxBytes` is not a whole number >= 1.
+   * @throws {EndOfStream} once the peer finished sending and everything was received.
+   * @throws {BusyResourceError} if another task is receiving.
+   * @throws {BrokenResourceError} if the connection was reset.
+   * @throws {ClosedResourceError} if this stream was closed.
+   */
+  async receive(maxBytes: number = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
+    maxBytes = checkMaxBytes(maxBytes);
+    if (this.#closed) throw new ClosedResourceError();
+    if (this.#receiving) throw new BusyResourceError("receiving from this stream");
+    this.#receiving = true;
+    try {
+      await checkpoint();
+      const raw = this.#raw;
+      for (;;) {
+        if (this.#closed) throw new ClosedResourceError();
+        let chunk: Uint8Array | null | typeof EOF;
+        try {
+          chunk = raw.tryRead(maxBytes);
+        } catch (err) {
+          throw brokenBy(err);
+        }
+        if (chunk === EOF) throw new EndOfStream();
+        if (chunk !== null) return chunk;
+        await waitFor((ready) => raw.onReadable(ready));
+      }
+    } finally {
+      this.#receiving = false;
+    }
+  }
+
+  /**
+   * Sends all of `data`, waiting while the send buffer is full. Do not change `data`
+   * afterwards: the runtime may still read it.
+   *
+   * @throws {TypeError} if `data` is not a Uint8Array.
+   * @throws {BusyResourceError} if another task is sending.
+   * @throws {BrokenResourceError} if the connection was reset.
+   * @throws {ClosedResourceError} if this stream was closed, or `sendEof()` was called.
+   */
+  async send(data: Uint8Array): Promise<void> {
+    checkBytes(data, "data");
+    this.#checkCanSend();
+    if (this.#sending) throw new BusyResourceError("sending to this stream");
+    this.#sending = true;
+    try {
+      await checkpoint();
+      const raw = this.#raw;
+      for (;;) {
+        this.#checkCanSend();
+        if (raw.writable()) {
+          try {
+            raw.write(data);
+          } catch (err) {
+            throw brokenBy(err);
+          }
+          return;
+        }
+        await waitFor((ready) => raw.onWritable(ready));
+      }
+    } finally {
+      this.#sending = false;
+    }
+  }
+
+  /**
+   * Tells the peer that nothing more will be sent (after what was sent so far); this
+   * side can still receive. Idempotent.
+   *
+   * @throws {ClosedResourceError} if this stream was closed.
+   */
+  async sendEof(): Promise<void> {
+    if (this.#closed) throw new ClosedResourceError();
+    if (this.#eofSent) return;
+    this.#eofSent = true;
+    this.#raw.shutdownWrite();
+    await checkpoint();
+  }
+
+  /**
+   * Flushes what was sent and closes the socket. Idempotent. A receive or send waiting
+   * in another task raises {@link ClosedResourceError}. Cancelled, it releases the socket
+   * at once (unsent bytes are dropped) and raises `Cancelled`.
+   */
+  async aclose(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const raw = this.#raw;
+    const closing = raw.close();
+    try {
+      await abandonOnCancel(closing);
+    } catch (err) {
+      raw.abort();
+      await closing;
+      throw err;
+    }
+  }
+
+  /** The same as {@link SocketStream.aclose}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.aclose();
+  }
+
+  /** Receives chunks until end of stream. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return receiveUntilEnd(this);
+  }
+
+  /** {@link SocketAttribute}s of this socket. */
+  override get extraAttributes(): TypedAttributeMap {
+    return socketAttributes(this.#raw.info);
+  }
+
+  /**
+   * @internal Hands the socket over to a new owner (a TLS stream); this stream then
+   * acts as closed.
+   */
+  _detach(): RawStream {
+    if (this.#closed) throw new ClosedResourceError();
+    if (this.#receiving || this.#sending) throw new BusyResourceError("using this stream");
+    this.#closed = true;
+    return this.#raw;
+  }
+
+  #checkCanSend(): void {
+    if (this.#closed) throw new ClosedResourceError();
+    if (this.#eofSent) throw new ClosedResourceError("the sending side was closed by sendEof()");
+  }
+}
+
+/** The {@link SocketAttribute}s that `info` provides. */
+export function socketAttributes(info: SocketInfo): Map<TypedAttribute<unknown>, () => unknown> {
+  const map = new Map<TypedAttribute<unknown>, () => unknown>([
+    [SocketAttribute.family, () => info.family],
+    [SocketAttribute.localAddress, () => info.localAddress],
+  ]);
+  if (info.localPort !== undefined) map.set(SocketAttribute.localPort, () => info.localPort);
+  if (info.remoteAddress !== undefined) map.set(SocketAttribute.remoteAddress, () => info.remoteAddress);
+  if (info.remotePort !== undefined) map.set(SocketAttribute.remotePort, () => info.remotePort);
+  return map;
+}
