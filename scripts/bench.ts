@@ -37,7 +37,7 @@ const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
 /** How each runtime starts a worker, with a forced GC available. */
 const COMMANDS: Record<Runtime, [string, string[]]> = {
   node: [bin("node"), ["--expose-gc"]],
-  deno: [bin("deno"), ["run", "-A", "--quiet", "--v8-flags=--expose-gc"]],
+  deno: [bin("deno"), ["run", "-A", "--quiet", "--unstable-net", "--v8-flags=--expose-gc"]],
   bun: [bin("bun"), ["run"]],
 };
 

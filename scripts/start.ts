@@ -13,7 +13,7 @@ const runtime = at >= 0 ? args[at + 1] : "node";
 const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
 const commands: Record<string, string[]> = {
   node: ["node"],
-  deno: ["deno", "run", "-A", "--quiet"],
+  deno: ["deno", "run", "-A", "--quiet", "--unstable-net"],
   bun: ["bun", "run"],
 };
 const command = runtime === undefined ? undefined : commands[runtime];

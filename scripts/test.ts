@@ -57,7 +57,7 @@ if (runChecks) {
 
 const runtimes: Array<[string, string, string[]]> = [
   ["node", bin("node"), []],
-  ["deno", bin("deno"), ["run", "-A", "--quiet"]],
+  ["deno", bin("deno"), ["run", "-A", "--quiet", "--unstable-net"]],
   ["bun", bin("bun"), ["run"]],
 ];
 

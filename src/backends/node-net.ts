@@ -26,24 +26,40 @@ import {
   type UdpSettings,
 } from "./net.ts";
 import { currentRuntime } from "./detect.ts";
+import { ChunkQueue } from "./chunk-queue.ts";
 import { Notifier } from "./notifier.ts";
 
 /**
  * A connected node:net (or node:tls) socket as a {@link RawStream}.
  *
- * The socket stays in paused mode: nothing is read from it but by `tryRead`, so Node's
- * own buffer (its high-water mark) is the only read buffer, and bytes never pile up
- * while nobody receives. `tryRead` always empties Node's buffer (`read()` with no size
- * returns all of it) and keeps what did not fit in `#leftover`, because Node only emits
- * 'readable' again after a read found its buffer empty.
+ * The socket flows: every chunk goes into `#received` as it arrives, and the socket is
+ * paused while that holds a high-water mark's worth, so bytes never pile up while
+ * nobody receives (the kernel's window then pushes back on the peer). Paused mode with
+ * 'readable' events would avoid the copy into our queue, but its wake-ups proved
+ * unreliable on Deno's node:tls (a read that did not empty the buffer left 'readable'
+ * unarmed), while 'data' and 'end' behave the same on every runtime.
  */
+/** Bytes a stream holds for its receiver before it stops reading from the socket. */
+const HIGH_WATER_MARK = 65536;
+
+/**
+ * Whether pausing `socket` is safe. Deno's node:tls loses the peer's end of stream when
+ * it arrives while a TLS socket is paused (seen on Deno 2.9: the 'end' event never
+ * comes), so there TLS sockets are never paused and a receiver that falls behind lets
+ * bytes pile up. Deno's own backend has no such problem.
+ */
+function canPause(socket: net.Socket): boolean {
+  return !(socket instanceof tls.TLSSocket && currentRuntime() === "deno");
+}
+
 class NodeStream implements RawStream {
   readonly info: SocketInfo;
   tls: TlsInfo | null = null;
   readonly socket: net.Socket;
   readonly #readers = new Notifier();
   readonly #writers = new Notifier();
-  #leftover: Uint8Array | null = null;
+  readonly #received = new ChunkQueue();
+  #paused = false;
   #ended = false;
   #error: Error | null = null;
 
@@ -62,30 +78,53 @@ class NodeStream implements RawStream {
       this.#readers.notify();
       this.#writers.notify();
     };
-    socket.on("readable", () => this.#readers.notify());
-    socket.on("end", () => {
-      this.#ended = true;
-      this.#readers.notify();
-    });
-    socket.on("drain", () => this.#writers.notify());
-    socket.on("error", (err) => {
-      this.#error ??= err;
-      wakeAll();
-    });
-    socket.on("close", wakeAll);
+    this.#listeners = [
+      ["data", (chunk: Uint8Array) => {
+        this.#received.push(chunk);
+        if (this.#received.size >= HIGH_WATER_MARK && !this.#paused && canPause(socket)) {
+          this.#paused = true;
+          socket.pause();
+        }
+        this.#readers.notify();
+      }],
+      ["end", () => {
+        this.#ended = true;
+        this.#readers.notify();
+      }],
+      ["drain", () => this.#writers.notify()],
+      ["error", (err: Error) => {
+        this.#error ??= err;
+        wakeAll();
+      }],
+      ["close", wakeAll],
+    ];
+    for (const [event, listener] of this.#listeners) socket.on(event, listener);
+  }
+
+  // deno-lint-ignore no-explicit-any
+  readonly #listeners: Array<[string, (...args: any[]) => void]>;
+
+  /**
+   * Gives the socket up to a new owner (a TLS wrapper): removes exactly this stream's
+   * listeners (the runtime's own must stay) and puts back bytes read but not taken, so
+   * the new owner reads them first.
+   */
+  detach(): net.Socket {
+    for (const [event, listener] of this.#listeners) this.socket.off(event, listener);
+    this.socket.pause();
+    for (const chunk of this.#received.drain().reverse()) this.socket.unshift(chunk);
+    return this.socket;
   }
 
   tryRead(maxBytes: number): Uint8Array | null | typeof EOF {
-    let chunk = this.#leftover;
-    this.#leftover = null;
+    const chunk = this.#received.take(maxBytes);
     if (chunk === null) {
       if (this.#error !== null) throw this.#error;
-      chunk = this.socket.read() as Buffer | null;
-      if (chunk === null) return this.#ended || this.socket.readableEnded ? EOF : null;
+      return this.#ended ? EOF : null;
     }
-    if (chunk.byteLength > maxBytes) {
-      this.#leftover = chunk.subarray(maxBytes);
-      chunk = chunk.subarray(0, maxBytes);
+    if (this.#paused && this.#received.size < HIGH_WATER_MARK) {
+      this.#paused = false;
+      this.socket.resume();
     }
     return chunk;
   }
@@ -136,39 +175,34 @@ function ipFamily(socket: net.Socket): SocketFamily {
 }
 
 /**
- * Waits for `emitter` to emit `success`, rejecting on 'error' or when `signal` aborts
- * (after calling `abort`, which must release what is half made).
+ * Waits for `emitter` to emit `success`, rejecting on 'error', on 'close' (a peer that
+ * hangs up mid-handshake closes the socket without an error), or when `signal` aborts;
+ * each failure first calls `abort`, which must release what is half made.
  */
-function settleOn<T>(
-  emitter: NodeJS.EventEmitter,
-  success: string,
-  signal: AbortSignal | null,
-  abort: () => void,
-  value: () => T,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+function settleOn(emitter: NodeJS.EventEmitter, success: string, signal: AbortSignal | null, abort: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       emitter.off(success, onSuccess);
       emitter.off("error", onError);
+      emitter.off("close", onClose);
       signal?.removeEventListener("abort", onAbort);
     };
     const onSuccess = () => {
       cleanup();
-      resolve(value());
+      resolve();
     };
-    const onError = (err: Error) => {
+    const fail = (err: unknown) => {
       cleanup();
       abort();
       reject(err);
     };
-    const onAbort = () => {
-      cleanup();
-      abort();
-      reject(signal!.reason);
-    };
+    const onError = (err: Error) => fail(err);
+    const onClose = () => fail(Object.assign(new Error("the peer closed the connection"), { code: "ECONNRESET" }));
+    const onAbort = () => fail(signal!.reason);
     if (signal?.aborted) return onAbort();
     emitter.on(success, onSuccess);
     emitter.on("error", onError);
+    emitter.on("close", onClose);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -178,8 +212,12 @@ function toBuffers(pems: readonly string[] | undefined): string[] | undefined {
 }
 
 function clientTlsOptions(settings: TlsClientSettings): tls.ConnectionOptions {
+  const name = settings.serverName;
+  // SNI carries host names only (RFC 6066); an IP address is verified as `host`.
+  const ip = name !== undefined && net.isIP(name) !== 0;
   return {
-    servername: settings.serverName,
+    servername: ip ? undefined : name,
+    host: ip ? name : undefined,
     ca: toBuffers(settings.ca),
     cert: settings.cert,
     key: settings.key,
@@ -206,7 +244,7 @@ async function wrapTlsClient(
   signal: AbortSignal,
   unixPath?: { local: string; remote: string },
 ): Promise<RawStream> {
-  await settleOn(socket, "secureConnect", signal, () => socket.destroy(), () => undefined);
+  await settleOn(socket, "secureConnect", signal, () => socket.destroy());
   const stream = new NodeStream(socket, family, unixPath);
   stream.tls = readTlsInfo(socket, false);
   return stream;
@@ -266,7 +304,7 @@ class NodeListener implements RawListener {
 
 /** Starts `server` listening with `options`; resolves once it listens. */
 function startListening(server: net.Server, options: net.ListenOptions): Promise<void> {
-  const listening = settleOn(server, "listening", null, () => server.close(), () => undefined);
+  const listening = settleOn(server, "listening", null, () => server.close());
   server.listen(options);
   return listening;
 }
@@ -351,7 +389,7 @@ export function createNodeNet(): NetBackend {
         allowHalfOpen: true,
         noDelay: true,
       });
-      await settleOn(socket, "connect", signal, () => socket.destroy(), () => undefined);
+      await settleOn(socket, "connect", signal, () => socket.destroy());
       return new NodeStream(socket, ipFamily(socket));
     },
 
@@ -369,7 +407,7 @@ export function createNodeNet(): NetBackend {
 
     async connectUnix(path: string, signal: AbortSignal): Promise<RawStream> {
       const socket = net.connect({ path, allowHalfOpen: true });
-      await settleOn(socket, "connect", signal, () => socket.destroy(), () => undefined);
+      await settleOn(socket, "connect", signal, () => socket.destroy());
       return new NodeStream(socket, "unix", { local: "", remote: path });
     },
 
@@ -390,8 +428,7 @@ export function createNodeNet(): NetBackend {
 
     async startTls(stream, settings, signal): Promise<RawStream> {
       if (!(stream instanceof NodeStream)) throw new TypeError("the node backend can only start TLS on its own sockets");
-      const plain = stream.socket;
-      plain.removeAllListeners();
+      const plain = stream.detach();
       const unixPath = stream.info.family === "unix"
         ? { local: stream.info.localAddress, remote: stream.info.remoteAddress ?? "" }
         : undefined;
@@ -407,7 +444,7 @@ export function createNodeNet(): NetBackend {
         rejectUnauthorized: server.requireClientCert,
         ALPNProtocols: server.alpnProtocols === undefined ? undefined : [...server.alpnProtocols],
       });
-      await settleOn(socket, "secure", signal, () => socket.destroy(), () => undefined);
+      await settleOn(socket, "secure", signal, () => socket.destroy());
       const result = new NodeStream(socket, stream.info.family, unixPath);
       result.tls = readTlsInfo(socket, true);
       return result;

@@ -6,6 +6,7 @@
  */
 import { parkUntil } from "../core/checkpoint.ts";
 import { currentScope } from "../core/context.ts";
+import { abandonOnCancel } from "../core/foreign.ts";
 import { isCancelled } from "../core/errors.ts";
 
 /**
@@ -36,5 +37,26 @@ export async function acquire<T>(
     // (NetBackend promises so), and the task is already on its way out.
     await pending.then(release, () => {});
     throw err;
+  }
+}
+
+/**
+ * Waits for a resource's `closing` to finish, as a checkpoint that never raises
+ * {@link Cancelled}: cancelled (or called in a cancelled scope), it calls `abort` to
+ * release the resource at once and waits only for that.
+ *
+ * Closing does not raise Cancelled because closing is what `await using` does on the
+ * way out of a cancelled block: a second Cancelled from the disposer would turn the
+ * block's own into a SuppressedError, which no longer reads as a cancellation. The
+ * task still sees its cancellation at its next checkpoint (cancellation is
+ * level-triggered), so nothing is lost by not raising here.
+ */
+export async function closeResource(closing: Promise<void>, abort: () => void): Promise<void> {
+  try {
+    await abandonOnCancel(closing);
+  } catch (err) {
+    if (!isCancelled(err)) throw err;
+    abort();
+    await closing;
   }
 }

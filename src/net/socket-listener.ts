@@ -5,12 +5,12 @@
  */
 import type { RawListener, RawStream } from "../backends/net.ts";
 import { checkpoint } from "../core/checkpoint.ts";
-import { abandonOnCancel } from "../core/foreign.ts";
 import { BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { type TaskGroup, withTaskGroup } from "../core/task-group.ts";
 import { checkFunction } from "../sync/checks.ts";
 import { type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { Listener } from "../streams/types.ts";
+import { closeResource } from "./acquire.ts";
 import { SocketStream, socketAttributes, waitFor } from "./socket-stream.ts";
 
 /**
@@ -119,11 +119,14 @@ export class SocketListener extends TypedAttributeProvider implements Listener<S
     return serveWith(() => this.accept(), handler, taskGroup);
   }
 
-  /** Stops listening. Idempotent; a waiting accept raises {@link ClosedResourceError}. */
+  /**
+   * Stops listening. Idempotent; a waiting accept raises {@link ClosedResourceError}.
+   * Never raises `Cancelled` (see {@link SocketStream.aclose}).
+   */
   async aclose(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await abandonOnCancel(this.#raw.close());
+    await closeResource(this.#raw.close(), () => {});
   }
 
   /** The same as {@link SocketListener.aclose}, for `await using`. */

@@ -6,12 +6,12 @@
  */
 import { EOF, type RawStream, type SocketInfo } from "../backends/net.ts";
 import { checkpoint, parkUntil } from "../core/checkpoint.ts";
-import { abandonOnCancel } from "../core/foreign.ts";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
 import { checkBytes, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
 import { type TypedAttribute, type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteStream } from "../streams/types.ts";
+import { closeResource } from "./acquire.ts";
 import { SocketAttribute } from "./attributes.ts";
 
 /** Reports a runtime error of an established connection as a broken stream. */
@@ -43,7 +43,7 @@ export function waitFor(subscribe: (ready: () => void) => () => void): Promise<v
  *   (the runtime's error is its `cause`); use after `aclose()` raises
  *   {@link ClosedResourceError}, also in a task that was waiting when it closed.
  * - `aclose()` flushes what was sent and releases the socket; cancelled, it releases
- *   the socket at once.
+ *   the socket at once and returns.
  *
  * Typed attributes: {@link SocketAttribute}.
  *
@@ -162,21 +162,15 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
 
   /**
    * Flushes what was sent and closes the socket. Idempotent. A receive or send waiting
-   * in another task raises {@link ClosedResourceError}. Cancelled, it releases the socket
-   * at once (unsent bytes are dropped) and raises `Cancelled`.
+   * in another task raises {@link ClosedResourceError}. Cancelled (or in a cancelled
+   * scope), it releases the socket at once, dropping unsent bytes, and returns without
+   * raising `Cancelled`, so that `await using` works in cancelled scopes.
    */
   async aclose(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const raw = this.#raw;
-    const closing = raw.close();
-    try {
-      await abandonOnCancel(closing);
-    } catch (err) {
-      raw.abort();
-      await closing;
-      throw err;
-    }
+    await closeResource(raw.close(), () => raw.abort());
   }
 
   /** The same as {@link SocketStream.aclose}, for `await using`. */

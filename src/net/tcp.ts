@@ -19,8 +19,8 @@ import { ipFamily } from "./ip.ts";
 import { MultiListener } from "./multi-listener.ts";
 import { SocketListener } from "./socket-listener.ts";
 import { SocketStream } from "./socket-stream.ts";
-import { type TlsClientOptions } from "./tls-options.ts";
-import { TLSStream } from "./tls-stream.ts";
+import { clientSettings, type TlsClientOptions } from "./tls-options.ts";
+import { startTls, type TLSStream } from "./tls-stream.ts";
 
 /** Options of {@link connectTcp}. */
 export interface ConnectTcpOptions {
@@ -102,6 +102,7 @@ export async function connectTcp(host: string, port: number, options?: ConnectTc
   if (tls !== undefined && (typeof tls !== "object" || tls === null)) {
     throw new TypeError("options.tls must be a boolean or an object of TLS options");
   }
+  const tlsSettings = tls === undefined ? undefined : clientSettings(tls, "options.tls", host);
 
   let localHost: string | undefined;
   if (o.localHost !== undefined) {
@@ -116,8 +117,8 @@ export async function connectTcp(host: string, port: number, options?: ConnectTc
   }
   const raw = await happyEyeballs(targets, port, localHost, o.localPort, delay, `${host}:${port}`);
   const stream = new SocketStream(raw);
-  if (tls === undefined) return stream;
-  return await TLSStream.wrap(stream, { ...tls, serverName: tls.serverName ?? host, serverSide: false });
+  if (tlsSettings === undefined) return stream;
+  return await startTls(stream, { client: tlsSettings });
 }
 
 /** Connects to one address; a cancelled attempt leaves nothing open. */

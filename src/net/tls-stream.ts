@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RawStream, TlsInfo } from "../backends/net.ts";
+import type { RawStream, TlsClientSettings, TlsInfo, TlsServerSettings } from "../backends/net.ts";
 import { isCancelled } from "../core/errors.ts";
 import { getBackend } from "../core/run.ts";
 import { checkOptions } from "../sync/checks.ts";
@@ -13,6 +13,25 @@ import { acquire } from "./acquire.ts";
 import { SocketStream } from "./socket-stream.ts";
 import { clientSettings, serverSettings, type TlsClientOptions, type TlsServerOptions } from "./tls-options.ts";
 import { BrokenResourceError } from "../core/errors.ts";
+
+/**
+ * Runs a TLS handshake over `stream` with checked settings: the one place where
+ * {@link TLSStream.wrap} and `connectTcp` start TLS.
+ */
+export async function startTls(
+  stream: SocketStream,
+  settings: { client: TlsClientSettings } | { server: TlsServerSettings },
+): Promise<TLSStream> {
+  const net = getBackend().net;
+  const raw = stream._detach();
+  try {
+    return new TLSStream(await acquire((signal) => net.startTls(raw, settings, signal), (secure) => secure.abort()));
+  } catch (err) {
+    if (isCancelled(err)) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new BrokenResourceError(`the TLS handshake failed: ${reason}`, { cause: err });
+  }
+}
 
 /** Options of {@link TLSStream.wrap}: a client's, or a server's with `serverSide: true`. */
 export type TlsWrapOptions = (TlsClientOptions & { serverSide?: false }) | (TlsServerOptions & { serverSide: true });
@@ -76,15 +95,7 @@ export class TLSStream extends SocketStream {
     const settings = o.serverSide === true
       ? { server: serverSettings(o, "options") }
       : { client: clientSettings(o, "options") };
-    const net = getBackend().net;
-    const raw = stream._detach();
-    try {
-      return new TLSStream(await acquire((signal) => net.startTls(raw, settings, signal), (secure) => secure.abort()));
-    } catch (err) {
-      if (isCancelled(err)) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new BrokenResourceError(`the TLS handshake failed: ${reason}`, { cause: err });
-    }
+    return await startTls(stream, settings);
   }
 
   /** {@link SocketAttribute}s and {@link TLSAttribute}s of this stream. */

@@ -6,7 +6,6 @@
  */
 import type { RawDatagram, RawDatagramSocket } from "../backends/net.ts";
 import { checkpoint } from "../core/checkpoint.ts";
-import { abandonOnCancel } from "../core/foreign.ts";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { getBackend } from "../core/run.ts";
 import { checkBoolean, checkOptions } from "../sync/checks.ts";
@@ -17,6 +16,7 @@ import type { ObjectStream } from "../streams/types.ts";
 import { checkFamily, checkHost, checkPath, checkPort } from "./checks.ts";
 import { getaddrinfo } from "./dns.ts";
 import { ipFamily } from "./ip.ts";
+import { closeResource } from "./acquire.ts";
 import { SocketAttribute } from "./attributes.ts";
 import { socketAttributes, waitFor } from "./socket-stream.ts";
 
@@ -82,11 +82,14 @@ abstract class DatagramSocketBase extends TypedAttributeProvider {
     }
   }
 
-  /** Closes the socket. Idempotent; a waiting receive raises {@link ClosedResourceError}. */
+  /**
+   * Closes the socket. Idempotent; a waiting receive raises {@link ClosedResourceError}.
+   * Never raises `Cancelled` (see {@link SocketStream.aclose}).
+   */
   async aclose(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await abandonOnCancel(this.#raw.close());
+    await closeResource(this.#raw.close(), () => {});
   }
 
   /** The same as `aclose()`, for `await using`. */

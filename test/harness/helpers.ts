@@ -161,7 +161,7 @@ export async function assertBusyLoopLetsTimerFire(
 export function runtimeCommand(): [string, ...string[]] {
   switch (currentRuntime()) {
     case "deno":
-      return [process.execPath, "run", "-A", "--quiet"];
+      return [process.execPath, "run", "-A", "--quiet", "--unstable-net"];
     case "bun":
       return [process.execPath, "run"];
     default:
