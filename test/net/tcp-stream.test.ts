@@ -265,4 +265,27 @@ describe("net/tcp stream", () => {
     await pair.client.send(text("six"));
     assert.equal(str(await receiveExactly(pair.server, 3)), "six");
   });
+
+  test("an empty send is allowed and sends nothing", async () => {
+    await using pair = await tcpPair();
+    await pair.client.send(new Uint8Array(0));
+    await pair.client.send(text("after"));
+    await pair.client.sendEof();
+    assert.equal(str(await receiveAll(pair.server)), "after");
+  });
+
+  test("closing a listener that is serving ends serve with ClosedResourceError", async () => {
+    const pair = await tcpPair();
+    await pair.client.aclose();
+    await pair.server.aclose();
+    const errors: unknown[] = [];
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async () => errors.push(await thrownBy(() => pair.listener.serve(() => {}))));
+      await checkpoint();
+      await pair.listener.aclose();
+    });
+    const [err] = errors;
+    const inner = err instanceof Error && "errors" in err ? (err as AggregateError).errors[0] : err;
+    assert.ok(inner instanceof ClosedResourceError, String(err));
+  });
 });

@@ -12,11 +12,13 @@ import {
   ConnectionFailed,
   connectUnix,
   createUnixListener,
+  checkpoint,
   SocketAttribute,
+  TLSStream,
   TypedAttributeLookupError,
   withTaskGroup,
 } from "../../src/index.ts";
-import { assertBytes, codeOf, pattern, receiveAll, socketPath, str, text, unixPair } from "./helpers.ts";
+import { assertBytes, certs, codeOf, pattern, receiveAll, socketPath, str, text, unixPair } from "./helpers.ts";
 
 describe("net/unix", () => {
   test("bytes travel both ways, with half-close", async () => {
@@ -110,6 +112,58 @@ describe("net/unix", () => {
     ] as const) {
       const err = await thrownBy(call);
       assert.ok(err instanceof type, `${call}: ${err}`);
+    }
+  });
+
+  test("serve handles several Unix connections at once", async () => {
+    const path = socketPath();
+    await using listener = await createUnixListener(path);
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(() => listener.serve(async (stream) => await stream.send(text(`re: ${str(await receiveAll(stream))}`))));
+      await withTaskGroup(async (clients) => {
+        for (const name of ["a", "b", "c"]) {
+          clients.startSoon(async () => {
+            await using stream = await connectUnix(path);
+            await stream.send(text(name));
+            await stream.sendEof();
+            assert.equal(str(await receiveAll(stream)), `re: ${name}`);
+          });
+        }
+      });
+      tg.cancelScope.cancel();
+    });
+  });
+
+  test("TLS runs over a Unix socket too", async () => {
+    await using pair = await unixPair();
+    let server!: TLSStream;
+    let client!: TLSStream;
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async () => {
+        server = await TLSStream.wrap(pair.server, { serverSide: true, cert: certs.serverCert, key: certs.serverKey });
+      });
+      client = await TLSStream.wrap(pair.client, { ca: certs.ca, serverName: "localhost" });
+    });
+    await using a = client;
+    await using b = server;
+    await a.send(text("private"));
+    await a.sendEof();
+    assert.equal(str(await receiveAll(b)), "private");
+    assert.equal(b.extra(SocketAttribute.family), "unix");
+  });
+
+  test("cancelling a Unix connect at any step leaves no socket behind", async () => {
+    const path = socketPath();
+    await using _listener = await createUnixListener(path);
+    for (let steps = 0; steps < 8; steps++) {
+      await withTaskGroup(async (tg) => {
+        tg.startSoon(async () => {
+          const stream = await connectUnix(path);
+          await stream.aclose();
+        });
+        for (let i = 0; i < steps; i++) await checkpoint();
+        tg.cancelScope.cancel();
+      });
     }
   });
 });
