@@ -5,7 +5,7 @@
  * @module
  */
 import type { Backend, ShutdownSignal } from "./backend.ts";
-import { createNodeNet } from "./node-net.ts";
+import { createBunNet } from "./bun-net.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Bun namespace this adapter uses (so no Bun type package is needed). */
@@ -68,6 +68,6 @@ export function createBunBackend(): Backend {
     printError(text: string) {
       console.error(text);
     },
-    net: createNodeNet(),
+    net: createBunNet(),
   };
 }
