@@ -4,7 +4,7 @@
  * @module
  */
 import type { Backend, ShutdownSignal } from "./backend.ts";
-import { createNodeNet } from "./node-net.ts";
+import { createDenoNet } from "./deno-net.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Deno namespace this adapter uses (so no Deno type package is needed). */
@@ -63,6 +63,6 @@ export function createDenoBackend(): Backend {
     printError(text: string) {
       ns.stderr.writeSync(encoder.encode(text + "\n"));
     },
-    net: createNodeNet(),
+    net: createDenoNet(),
   };
 }
