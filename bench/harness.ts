@@ -15,7 +15,15 @@
 import process from "node:process";
 
 /** The contenders, in the order they run and are printed. The first is the baseline. */
-export const IMPLEMENTATIONS = ["baseline", "structio", "effection", "effect", "async-mutex", "p-limit"] as const;
+export const IMPLEMENTATIONS = [
+  "baseline",
+  "structio",
+  "structio-node",
+  "effection",
+  "effect",
+  "async-mutex",
+  "p-limit",
+] as const;
 export type ImplName = (typeof IMPLEMENTATIONS)[number];
 
 /**

@@ -6,11 +6,13 @@
  */
 import { coreCases } from "./core.bench.ts";
 import type { BenchCase } from "./harness.ts";
+import { netCases } from "./net.bench.ts";
 import { syncCases } from "./sync.bench.ts";
 
 export const SUITES: Readonly<Record<string, readonly BenchCase[]>> = {
   core: coreCases,
   "streams-sync": syncCases,
+  net: netCases,
 };
 
 /** Every case of every suite. */

@@ -31,6 +31,11 @@ export function yieldPoint(runner: Runner): Promise<void> | undefined {
   if (runner.pause !== null) return runner.pause;
   if (++runner.checkpointsSinceYield % CLOCK_EVERY !== 0) return undefined;
   const backend = runner.backend;
+  if (runner.loopTurned) {
+    runner.loopTurned = false;
+    runner.lastYield = backend.now();
+    return undefined;
+  }
   if (backend.now() - runner.lastYield < SLICE_MS) return undefined;
   runner.pause = new Promise((resolve) =>
     backend.yieldMacrotask(() => {
@@ -111,13 +116,14 @@ export class Parked<T> implements Waiter {
   /** Undoes the wait's arrangements (a timer, a queue slot) when it is cancelled. */
   onCancel: (() => void) | null = null;
   #scope: CancelScope | null;
-  readonly #runner: Runner;
+  /** The runner of the parked task. */
+  readonly runner: Runner;
   readonly #resolve: (value: T) => void;
   readonly #reject: (err: unknown) => void;
 
   constructor(scope: CancelScope, resolve: (value: T) => void, reject: (err: unknown) => void) {
     this.#scope = scope;
-    this.#runner = scope._task!._runner;
+    this.runner = scope._task!._runner;
     this.#resolve = resolve;
     this.#reject = reject;
   }
@@ -133,8 +139,8 @@ export class Parked<T> implements Waiter {
    */
   resolve(value: T): void {
     if (!this.#settle()) return;
-    if (this.#runner.pause === null) this.#resolve(value);
-    else this.#runner.deferred.push(() => this.#resolve(value));
+    if (this.runner.pause === null) this.#resolve(value);
+    else this.runner.deferred.push(() => this.#resolve(value));
   }
 
   reject(err: unknown): void {
@@ -175,4 +181,24 @@ export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
   scope._addWaiter(parked);
   setup(parked);
   return promise;
+}
+
+/**
+ * Parks the current task until an outside event: `subscribe(ready)` registers `ready`
+ * with an event source (a socket's readiness, say) and returns a function that
+ * unregisters it, which a cancellation calls.
+ *
+ * `ready` runs in an event-loop callback, so when it fires the loop has just turned:
+ * the runner then skips its next fairness pause (see yieldPoint), which would only
+ * delay tasks that are already taking turns with I/O.
+ *
+ * @internal The building block of socket receives, sends and accepts.
+ */
+export function waitForEvent(subscribe: (ready: () => void) => () => void): Promise<void> {
+  return parkUntil<void>((parked) => {
+    parked.onCancel = subscribe(() => {
+      parked.runner.loopTurned = true;
+      parked.resolve();
+    });
+  });
 }

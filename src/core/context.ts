@@ -28,6 +28,12 @@ export class Runner {
   /** Checkpoints and waits since the last macrotask yield, and when it happened. */
   checkpointsSinceYield = 0;
   lastYield: number;
+  /**
+   * Set when an outside event (I/O readiness) woke a task: that callback ran in a
+   * macrotask of its own, so the event loop has turned since, and the next clock check
+   * counts it as a yield instead of pausing.
+   */
+  loopTurned = false;
   /** The macrotask yield in progress, shared by every task of the run (see yieldPoint). */
   pause: Promise<void> | null = null;
   /** Hand-overs made during the pause, run in order when it ends. */

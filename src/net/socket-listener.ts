@@ -4,14 +4,14 @@
  * @module
  */
 import type { RawListener, RawStream } from "../backends/net.ts";
-import { checkpoint } from "../core/checkpoint.ts";
+import { checkpoint, waitForEvent } from "../core/checkpoint.ts";
 import { BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { type TaskGroup, withTaskGroup } from "../core/task-group.ts";
 import { checkFunction } from "../sync/checks.ts";
 import { type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { Listener } from "../streams/types.ts";
 import { closeResource } from "./acquire.ts";
-import { SocketStream, socketAttributes, waitFor } from "./socket-stream.ts";
+import { SocketStream, socketAttributes } from "./socket-stream.ts";
 
 /**
  * Runs `handler(connection)` and closes the connection when it returns or fails, so a
@@ -101,7 +101,7 @@ export class SocketListener extends TypedAttributeProvider implements Listener<S
         if (this.#closed) throw new ClosedResourceError();
         const accepted = raw.tryAccept();
         if (accepted !== null) return this.#wrap(accepted);
-        await waitFor((ready) => raw.onAcceptable(ready));
+        await waitForEvent((ready) => raw.onAcceptable(ready));
       }
     } finally {
       this.#accepting = false;

@@ -5,7 +5,8 @@
  * @module
  */
 import { EOF, type RawStream, type SocketInfo } from "../backends/net.ts";
-import { checkpoint, parkUntil } from "../core/checkpoint.ts";
+import { cancelShieldedCheckpoint, checkpoint, waitForEvent } from "../core/checkpoint.ts";
+import { currentScope } from "../core/context.ts";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
 import { checkBytes, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
@@ -20,11 +21,10 @@ export function brokenBy(err: unknown): BrokenResourceError {
   return new BrokenResourceError(`the connection broke: ${reason}`, { cause: err });
 }
 
-/** Parks the current task until `subscribe`'s readiness callback fires. */
-export function waitFor(subscribe: (ready: () => void) => () => void): Promise<void> {
-  return parkUntil<void>((parked) => {
-    parked.onCancel = subscribe(() => parked.resolve());
-  });
+/** Raises {@link Cancelled} if the current scope is cancelled; never yields. */
+export function raiseIfCancelled(): void {
+  const scope = currentScope();
+  if (scope._effective) throw scope._cancelledError();
 }
 
 /**
@@ -93,9 +93,9 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     if (this.#receiving) throw new BusyResourceError("receiving from this stream");
     this.#receiving = true;
     try {
-      await checkpoint();
       const raw = this.#raw;
-      for (;;) {
+      raiseIfCancelled();
+      for (let waited = false;; waited = true) {
         if (this.#closed) throw new ClosedResourceError();
         let chunk: Uint8Array | null | typeof EOF;
         try {
@@ -103,9 +103,15 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
         } catch (err) {
           throw brokenBy(err);
         }
-        if (chunk === EOF) throw new EndOfStream();
-        if (chunk !== null) return chunk;
-        await waitFor((ready) => raw.onReadable(ready));
+        if (chunk !== null) {
+          // Still a checkpoint when nothing had to be waited for: yield, but without
+          // raising, since the bytes are taken (completion wins; a cancellation that
+          // came meanwhile is raised by the next checkpoint).
+          if (!waited) await cancelShieldedCheckpoint();
+          if (chunk === EOF) throw new EndOfStream();
+          return chunk;
+        }
+        await waitForEvent((ready) => raw.onReadable(ready));
       }
     } finally {
       this.#receiving = false;
@@ -139,7 +145,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
           }
           return;
         }
-        await waitFor((ready) => raw.onWritable(ready));
+        await waitForEvent((ready) => raw.onWritable(ready));
       }
     } finally {
       this.#sending = false;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { RawDatagram, RawDatagramSocket } from "../backends/net.ts";
-import { checkpoint } from "../core/checkpoint.ts";
+import { checkpoint, waitForEvent } from "../core/checkpoint.ts";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { getBackend } from "../core/run.ts";
 import { checkBoolean, checkOptions } from "../sync/checks.ts";
@@ -18,7 +18,7 @@ import { getaddrinfo } from "./dns.ts";
 import { ipFamily } from "./ip.ts";
 import { closeResource } from "./acquire.ts";
 import { SocketAttribute } from "./attributes.ts";
-import { socketAttributes, waitFor } from "./socket-stream.ts";
+import { socketAttributes } from "./socket-stream.ts";
 
 /** A datagram with its peer's address: received from it, or to send to it. */
 export interface Datagram {
@@ -59,7 +59,7 @@ abstract class DatagramSocketBase extends TypedAttributeProvider {
           throw new BrokenResourceError(`the socket failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
         if (datagram !== null) return datagram;
-        await waitFor((ready) => raw.onReceivable(ready));
+        await waitForEvent((ready) => raw.onReceivable(ready));
       }
     } finally {
       this.#receiving = false;
