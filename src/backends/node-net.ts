@@ -53,7 +53,9 @@ function canPause(socket: net.Socket): boolean {
 }
 
 class NodeStream implements RawStream {
-  readonly info: SocketInfo;
+  readonly #family: SocketFamily;
+  readonly #unixPath: { local: string; remote: string } | undefined;
+  #info: SocketInfo | undefined;
   tls: TlsInfo | null = null;
   readonly socket: net.Socket;
   readonly #readers = new Notifier();
@@ -65,15 +67,8 @@ class NodeStream implements RawStream {
 
   constructor(socket: net.Socket, family: SocketFamily, unixPath?: { local: string; remote: string }) {
     this.socket = socket;
-    this.info = unixPath === undefined
-      ? {
-        family,
-        localAddress: socket.localAddress ?? "",
-        localPort: socket.localPort,
-        remoteAddress: socket.remoteAddress ?? "",
-        remotePort: socket.remotePort,
-      }
-      : { family, localAddress: unixPath.local, remoteAddress: unixPath.remote };
+    this.#family = family;
+    this.#unixPath = unixPath;
     const wakeAll = () => {
       this.#readers.notify();
       this.#writers.notify();
@@ -116,6 +111,23 @@ class NodeStream implements RawStream {
     return this.socket;
   }
 
+  /** Read on first use: asking the system for both addresses costs two system calls. */
+  get info(): SocketInfo {
+    if (this.#info !== undefined) return this.#info;
+    const socket = this.socket;
+    const family = this.#family;
+    this.#info = this.#unixPath === undefined
+      ? {
+        family,
+        localAddress: socket.localAddress ?? "",
+        localPort: socket.localPort,
+        remoteAddress: socket.remoteAddress ?? "",
+        remotePort: socket.remotePort,
+      }
+      : { family, localAddress: this.#unixPath.local, remoteAddress: this.#unixPath.remote };
+    return this.#info;
+  }
+
   tryRead(maxBytes: number): Uint8Array | null | typeof EOF {
     const chunk = this.#received.take(maxBytes);
     if (chunk === null) {
@@ -152,6 +164,7 @@ class NodeStream implements RawStream {
   }
 
   close(): Promise<void> {
+    void this.info; // the addresses are gone once the socket is
     const socket = this.socket;
     if (socket.closed) return Promise.resolve();
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
@@ -164,14 +177,11 @@ class NodeStream implements RawStream {
   }
 
   abort(): void {
+    void this.info;
     this.socket.destroy();
     this.#readers.notify();
     this.#writers.notify();
   }
-}
-
-function ipFamily(socket: net.Socket): SocketFamily {
-  return socket.remoteFamily === "IPv6" || socket.localAddress?.includes(":") ? "IPv6" : "IPv4";
 }
 
 /**
@@ -390,7 +400,7 @@ export function createNodeNet(): NetBackend {
         noDelay: true,
       });
       await settleOn(socket, "connect", signal, () => socket.destroy());
-      return new NodeStream(socket, ipFamily(socket));
+      return new NodeStream(socket, net.isIPv6(settings.host) ? "IPv6" : "IPv4");
     },
 
     async listenTcp(settings: TcpListenSettings): Promise<RawListener> {
