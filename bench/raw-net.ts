@@ -337,6 +337,7 @@ function bunWork(Bun: BunNet): NetWork {
             accepted++;
             s.end();
           },
+          data: () => {},
         },
       });
       let next = 0;
@@ -347,7 +348,7 @@ function bunWork(Bun: BunNet): NetWork {
           const socket = await Bun.connect({
             hostname: "127.0.0.1",
             port: server.port,
-            socket: { end: () => resolve(), close: () => resolve() },
+            socket: { data: () => {}, end: () => resolve(), close: () => resolve() },
           });
           await ended;
           socket.end();

@@ -126,6 +126,8 @@ function deno(): DenoNetNamespace {
 
 /** Size of the buffer each read fills, and the write queue's high-water mark. */
 const CHUNK = 64 * 1024;
+/** Reads of at most this many bytes are copied out of the read buffer, which is then reused. */
+const COPY_BELOW = 4096;
 
 /** Small queued writes are merged into one conn.write up to this size (fewer ops). */
 const MERGE_BELOW = 16 * 1024;
@@ -254,6 +256,8 @@ class DenoStream implements RawStream {
   #held: Uint8Array | null = null;
   #reading = false;
   #eof = false;
+  /** A read buffer to use again (see #startRead). */
+  #spare: Uint8Array | null = null;
   // Write side.
   #queue: Uint8Array[] = [];
   #queued = 0;
@@ -309,14 +313,23 @@ class DenoStream implements RawStream {
   #startRead(): void {
     if (this.#reading || this.#held !== null || this.#eof || this.#error !== null || this.#released) return;
     this.#reading = true;
-    const buffer = new Uint8Array(CHUNK);
+    const buffer = this.#spare ?? new Uint8Array(CHUNK);
+    this.#spare = null;
     this.#conn.read(buffer).then(
       (n) => {
         this.#reading = false;
         if (this.#released) return;
         if (n === null) this.#eof = true;
-        else if (n === 0) return this.#startRead(); // 0 bytes is not the end; read on
-        else this.#held = buffer.subarray(0, n);
+        else if (n === 0) {
+          this.#spare = buffer;
+          return this.#startRead(); // 0 bytes is not the end; read on
+        } else if (n <= COPY_BELOW) {
+          // A small read is copied out and the buffer kept for the next read: a fresh
+          // 64 KiB buffer per read costs more than the read itself when messages are
+          // small (request/response traffic). A large read hands its buffer over.
+          this.#held = buffer.slice(0, n);
+          this.#spare = buffer;
+        } else this.#held = buffer.subarray(0, n);
         this.#readers.notify();
       },
       (err) => {
