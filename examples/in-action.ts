@@ -3,11 +3,14 @@
  *
  * Each section shows one idea and prints what happened and how long it took.
  */
+import { readFileSync } from "node:fs";
 import {
   abandonOnCancel,
   CancelScope,
   CapacityLimiter,
+  connectTcp,
   createMemoryObjectStream,
+  createTcpListener,
   currentRuntime,
   currentTime,
   ExceptionGroup,
@@ -18,7 +21,11 @@ import {
   moveOnAfter,
   sleep,
   sleepForever,
+  SocketAttribute,
+  type SocketStream,
   TimeoutError,
+  TLSAttribute,
+  TLSListener,
   withTaskGroup,
 } from "../src/index.ts";
 
@@ -172,6 +179,51 @@ async function fanOut(): Promise<void> {
   say(`12 jobs of 20 ms, at most ${peak} at a time, took ${(currentTime() - start).toFixed(0)} ms`);
 }
 
+/** Echoes every chunk back until the client finishes sending. */
+async function echo(stream: SocketStream): Promise<void> {
+  for await (const chunk of stream) await stream.send(chunk);
+}
+
+/** One client: sends its lines, finishes sending, and reads the echo back. */
+async function client(port: number, name: string, tls: { ca: string } | undefined): Promise<string> {
+  await using stream = await connectTcp("localhost", port, tls === undefined ? {} : { tls });
+  const encoder = new TextEncoder();
+  for (let line = 1; line <= 3; line++) await stream.send(encoder.encode(`${name}:${line} `));
+  await stream.sendEof();
+  let reply = "";
+  for await (const chunk of stream) reply += new TextDecoder().decode(chunk);
+  return reply.trim();
+}
+
+/**
+ * An echo server over TCP and one over TLS (with the repository's test-only
+ * certificate), each serving concurrent clients; cancelling the group stops both
+ * servers, and every socket is closed on the way out.
+ */
+async function echoServers(): Promise<void> {
+  const pem = (name: string) => readFileSync(new URL(`../test/fixtures/tls/${name}`, import.meta.url), "utf8");
+  await using tcp = await createTcpListener({ host: "localhost" });
+  const plainForTls = await createTcpListener({ host: "localhost" });
+  await using tls = new TLSListener(plainForTls, { cert: pem("server.pem"), key: pem("server.key") });
+  const tcpPort = tcp.extra(SocketAttribute.localPort);
+  const tlsPort = plainForTls.extra(SocketAttribute.localPort);
+  let served = 0;
+  await withTaskGroup(async (servers) => {
+    servers.startSoon(() => tcp.serve(async (stream) => (served++, await echo(stream))));
+    servers.startSoon(() => tls.serve(async (stream) => (served++, await echo(stream))));
+    await withTaskGroup(async (clients) => {
+      for (const name of ["ada", "grace", "alan"]) {
+        clients.startSoon(async () => say(`tcp client ${name} got back "${await client(tcpPort, name, undefined)}"`));
+        clients.startSoon(async () => say(`tls client ${name} got back "${await client(tlsPort, name, { ca: pem("ca.pem") })}"`));
+      }
+    });
+    await using probe = await connectTcp("localhost", tlsPort, { tls: { ca: pem("ca.pem") } });
+    say(`TLS: ${probe.extra(TLSAttribute.tlsVersion, "version not told by this backend")}, verified against the test CA`);
+    servers.cancelScope.cancel(); // stops both servers
+  });
+  say(`echo servers served ${served} connections and stopped when cancelled`);
+}
+
 await main(async () => {
   say(`structio on ${currentRuntime()} (backend ${getBackend().name})`);
   await sleepers();
@@ -181,5 +233,6 @@ await main(async () => {
   await foreignPromise();
   await pipeline();
   await fanOut();
+  await echoServers();
   say("all done");
 });
