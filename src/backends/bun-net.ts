@@ -25,8 +25,6 @@
  *
  * @module
  */
-// Bun has no native lstat/unlink/chmod: node:fs is Bun's own implementation of these.
-import fs from "node:fs";
 import {
   type CancelWait,
   EOF,
@@ -46,6 +44,7 @@ import {
 } from "./net.ts";
 import { ChunkQueue } from "./chunk-queue.ts";
 import { Notifier } from "./notifier.ts";
+import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
 
 // ---------------------------------------------------------------------------------------
 // The slice of Bun's API this module uses (declared here: the project has no bun-types).
@@ -968,7 +967,7 @@ export function createBunNet(): NetBackend {
       if (mode !== undefined) {
         try {
           // Bun has no native chmod.
-          fs.chmodSync(path, mode);
+          chmodSocket(path, mode);
         } catch (error) {
           await listener.close();
           throw error;
@@ -1033,19 +1032,4 @@ export function createBunNet(): NetBackend {
       return { host, service };
     },
   };
-}
-
-/**
- * Removes the file at `path` if it is a socket, so a listener can take over the path of
- * one that died without cleaning up. Any other file is left for listen() to fail on.
- * (node:fs: Bun has no native lstat or unlink.)
- */
-function removeStaleSocket(path: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(path);
-  } catch {
-    return;
-  }
-  if (stat.isSocket()) fs.unlinkSync(path);
 }

@@ -6,7 +6,6 @@
  */
 import dgram from "node:dgram";
 import dns from "node:dns";
-import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
 import {
@@ -28,6 +27,7 @@ import {
 import { currentRuntime } from "./detect.ts";
 import { ChunkQueue } from "./chunk-queue.ts";
 import { Notifier } from "./notifier.ts";
+import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
 
 /**
  * A connected node:net (or node:tls) socket as a {@link RawStream}.
@@ -427,7 +427,7 @@ export function createNodeNet(): NetBackend {
       await startListening(server, { path, backlog });
       if (mode !== undefined) {
         try {
-          fs.chmodSync(path, mode);
+          chmodSocket(path, mode);
         } catch (err) {
           await new Promise((resolve) => server.close(resolve));
           throw err;
@@ -501,18 +501,4 @@ export function createNodeNet(): NetBackend {
       return { host: hostname, service };
     },
   };
-}
-
-/**
- * Removes the file at `path` if it is a socket, so a listener can take over the path of
- * one that died without cleaning up. Any other file is left for listen() to fail on.
- */
-function removeStaleSocket(path: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(path);
-  } catch {
-    return;
-  }
-  if (stat.isSocket()) fs.unlinkSync(path);
 }
