@@ -31,9 +31,10 @@ export interface Datagram {
 
 /**
  * What the datagram socket classes share: receiving as a checkpoint that takes nothing
- * when cancelled, sending, closing, and the socket's attributes.
+ * when cancelled, sending, closing, iterating, and the socket's attributes. `T` is what
+ * one `receive()` gives.
  */
-abstract class DatagramSocketBase extends TypedAttributeProvider {
+abstract class DatagramSocketBase<T> extends TypedAttributeProvider {
   readonly #raw: RawDatagramSocket;
   #closed = false;
   #receiving = false;
@@ -101,6 +102,25 @@ abstract class DatagramSocketBase extends TypedAttributeProvider {
   override get extraAttributes(): TypedAttributeMap {
     return socketAttributes(this.#raw.info);
   }
+
+  /** Receives the next datagram. A checkpoint; cancelled, it takes nothing. */
+  abstract receive(): Promise<T>;
+
+  /** Datagram sockets have no end of stream: sending EOF does nothing. */
+  async sendEof(): Promise<void> {
+    await checkpoint();
+  }
+
+  /** Receives datagrams for as long as the loop runs (datagram sockets have no end of stream). */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return receiveUntilEnd(this);
+  }
+}
+
+/** The datagram object of `send(datagram)`, checked. */
+function checkDatagram(datagram: Datagram): Datagram {
+  if (datagram === null || typeof datagram !== "object") throw new TypeError("datagram must be an object with data, host and port");
+  return datagram;
 }
 
 /**
@@ -119,7 +139,7 @@ abstract class DatagramSocketBase extends TypedAttributeProvider {
  * console.log(new TextDecoder().decode(data), host, port === a.extra(SocketAttribute.localPort));
  * ```
  */
-export class UDPSocket extends DatagramSocketBase implements ObjectStream<Datagram> {
+export class UDPSocket extends DatagramSocketBase<Datagram> implements ObjectStream<Datagram> {
   /** Receives the next datagram with its sender's address. A checkpoint; cancelled, it takes nothing. */
   async receive(): Promise<Datagram> {
     const { data, address, port } = await this.receiveDatagram();
@@ -128,8 +148,8 @@ export class UDPSocket extends DatagramSocketBase implements ObjectStream<Datagr
 
   /** Sends `datagram.data` to `datagram.host` and `datagram.port`. */
   send(datagram: Datagram): Promise<void> {
-    if (datagram === null || typeof datagram !== "object") throw new TypeError("datagram must be an object with data, host and port");
-    return this.sendto(datagram.data, datagram.host, datagram.port);
+    const { data, host, port } = checkDatagram(datagram);
+    return this.sendto(data, host, port);
   }
 
   /**
@@ -147,16 +167,6 @@ export class UDPSocket extends DatagramSocketBase implements ObjectStream<Datagr
       : host;
     if (address === undefined) throw new TypeError(`host ${JSON.stringify(host)} has no address of this socket's family`);
     await this.sendDatagram(data, address, port);
-  }
-
-  /** UDP has no end of stream: sending EOF does nothing. */
-  async sendEof(): Promise<void> {
-    await checkpoint();
-  }
-
-  /** Receives datagrams for as long as the loop runs (datagram sockets have no end of stream). */
-  [Symbol.asyncIterator](): AsyncIterator<Datagram> {
-    return receiveUntilEnd(this);
   }
 }
 
@@ -176,7 +186,7 @@ export class UDPSocket extends DatagramSocketBase implements ObjectStream<Datagr
  * console.log(new TextDecoder().decode(await client.receive())); // "ping"
  * ```
  */
-export class ConnectedUDPSocket extends DatagramSocketBase implements ObjectStream<Uint8Array> {
+export class ConnectedUDPSocket extends DatagramSocketBase<Uint8Array> implements ObjectStream<Uint8Array> {
   /** Receives the next datagram's payload. A checkpoint; cancelled, it takes nothing. */
   async receive(): Promise<Uint8Array> {
     return (await this.receiveDatagram()).data;
@@ -190,16 +200,6 @@ export class ConnectedUDPSocket extends DatagramSocketBase implements ObjectStre
   async send(data: Uint8Array): Promise<void> {
     checkBytes(data, "data");
     await this.sendDatagram(data);
-  }
-
-  /** Datagrams have no end of stream: sending EOF does nothing. */
-  async sendEof(): Promise<void> {
-    await checkpoint();
-  }
-
-  /** Receives datagrams for as long as the loop runs (datagram sockets have no end of stream). */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return receiveUntilEnd(this);
   }
 }
 
@@ -219,7 +219,7 @@ export class ConnectedUDPSocket extends DatagramSocketBase implements ObjectStre
  * }
  * ```
  */
-export class UNIXDatagramSocket extends DatagramSocketBase implements ObjectStream<Datagram> {
+export class UNIXDatagramSocket extends DatagramSocketBase<Datagram> implements ObjectStream<Datagram> {
   /** Receives the next datagram with its sender's path ("" for an unbound sender). */
   async receive(): Promise<Datagram> {
     const { data, address } = await this.receiveDatagram();
@@ -228,8 +228,8 @@ export class UNIXDatagramSocket extends DatagramSocketBase implements ObjectStre
 
   /** Sends `datagram.data` to the socket at `datagram.host`. */
   send(datagram: Datagram): Promise<void> {
-    if (datagram === null || typeof datagram !== "object") throw new TypeError("datagram must be an object with data and host");
-    return this.sendto(datagram.data, datagram.host);
+    const { data, host } = checkDatagram(datagram);
+    return this.sendto(data, host);
   }
 
   /**
@@ -241,16 +241,6 @@ export class UNIXDatagramSocket extends DatagramSocketBase implements ObjectStre
     checkBytes(data, "data");
     checkPath(path, "path");
     await this.sendDatagram(data, path, 0);
-  }
-
-  /** Datagrams have no end of stream: sending EOF does nothing. */
-  async sendEof(): Promise<void> {
-    await checkpoint();
-  }
-
-  /** Receives datagrams for as long as the loop runs. */
-  [Symbol.asyncIterator](): AsyncIterator<Datagram> {
-    return receiveUntilEnd(this);
   }
 }
 
