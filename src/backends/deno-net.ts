@@ -163,38 +163,58 @@ function unixInfo(conn: DenoConn): SocketInfo {
 }
 
 /**
- * Waits for `pending` (a Deno operation that makes a resource) unless `signal` aborts
- * first. On abort the promise rejects at once with the signal's reason; a resource that
- * still arrives later is handed to `dispose`, and a late failure is swallowed, so the
- * operation never leaves an unhandled rejection or an orphaned socket behind.
+ * Waits for `pending`, a Deno operation that makes a resource, unless `signal` aborts
+ * first. Then `interrupt` makes the operation stop (by closing what it works on, or
+ * through the signal Deno was given), and the promise still waits for `pending` to
+ * settle, hands a resource that arrived anyway to `dispose` and waits for that too, and
+ * only then rejects with the signal's reason. Rejecting at once would let the caller go
+ * on while a socket is still open: Deno frees a socket only once no operation holds it,
+ * and an operation that cannot be interrupted (a Unix connect) still makes its
+ * connection. Waiting is prompt all the same, since an interrupted operation rejects
+ * within an event-loop turn and a Unix connect never blocks (it succeeds or fails at
+ * once). A result that arrived before the abort wins: the promise resolves with it, and
+ * the caller closes it.
  */
-function abortable<T>(pending: Promise<T>, signal: AbortSignal, dispose: (value: T) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const onAbort = () => {
-      if (settled) return;
-      settled = true;
-      reject(signal.reason);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    pending.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        if (settled) dispose(value);
-        else {
-          settled = true;
-          resolve(value);
-        }
-      },
-      (err) => {
-        signal.removeEventListener("abort", onAbort);
-        if (settled) return;
-        settled = true;
-        reject(err);
-      },
-    );
+async function abortable<T>(
+  pending: Promise<T>,
+  signal: AbortSignal,
+  interrupt: () => void,
+  dispose: (late: T) => void | Promise<void>,
+): Promise<T> {
+  type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
+  const outcome = pending.then(
+    (value): Outcome => ({ ok: true, value }),
+    (error): Outcome => ({ ok: false, error }),
+  );
+  let onAbort = swallow;
+  const aborted = new Promise<null>((resolve) => {
+    onAbort = () => resolve(null);
   });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  let first: Outcome | null;
+  try {
+    first = await Promise.race([outcome, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  if (first === null) {
+    interrupt();
+    const late = await outcome;
+    if (late.ok) await dispose(late.value);
+    throw signal.reason;
+  }
+  if (first.ok) return first.value;
+  throw first.error;
+}
+
+/** Closes `conn`, which may be closed already (by Deno, or consumed by Deno.startTls). */
+function closeQuietly(conn: { close(): void }): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed: released either way.
+  }
 }
 
 /** The file's identity if `path` names a socket, else null (missing or another kind). */
@@ -226,6 +246,16 @@ function removeOwnSocket(path: string, id: string | null): void {
 }
 
 // ---------------------------------------------------------------------------------------
+// Native TLS sockets outlive close() by about 100 ms.
+//
+// Deno's TLS (rustls-tokio-stream) does not close the TCP socket of a TLS 1.3 client at
+// once: a background task sends close_notify, and a blocking thread drops the socket
+// after sleeping 100 ms, so that a server still sending the end of its handshake gets no
+// reset (`nonblocking_tcp_drop`; measured 101 to 115 ms on Deno 2.9). Nothing tells
+// JavaScript when it is gone, so close() resolves once Deno holds no op on the
+// connection, and the runtime lets the socket go a little later on its own.
+
+// ---------------------------------------------------------------------------------------
 // Streams over a native Deno connection.
 
 /**
@@ -245,11 +275,17 @@ function removeOwnSocket(path: string, id: string | null): void {
  * held bytes) and `write`. Once `#released` is set the connection is closed, and every
  * completion or failure of an operation still in flight is dropped: close and abort make
  * Deno reject pending ops with BadResource or Interrupted, which mean nothing then.
+ *
+ * Closing: Deno frees a connection's socket only once every op holding it (a read, a
+ * write, a shutdown) has settled, and closing makes them reject only in a later turn. So
+ * close() resolves once the connection is closed *and* no op is in flight (`#opsSettled`)
+ * (a native TLS connection's socket lingers a little longer, see "Native TLS sockets
+ * outlive close()").
  */
 class DenoStream implements RawStream {
   readonly info: SocketInfo;
-  readonly tls: TlsInfo | null;
   readonly #conn: DenoConn;
+  #tls: TlsInfo | null;
   readonly #readers = new Notifier();
   readonly #writers = new Notifier();
   // Read side.
@@ -265,17 +301,29 @@ class DenoStream implements RawStream {
   #flushWaiters: Array<() => void> = [];
   #writeShut = false;
   #shutdown: Promise<void> | null = null;
+  /** A conn.closeWrite() is in flight. */
+  #shuttingDown = false;
   // Both.
   #error: Error | null = null;
   #closing = false;
   #closed: Promise<void> | null = null;
   #released = false;
   readonly #releasedWaiters: Array<() => void> = [];
+  readonly #idleWaiters: Array<() => void> = [];
 
-  constructor(conn: DenoConn, info: SocketInfo, tlsInfo: TlsInfo | null = null) {
+  constructor(conn: DenoConn, info: SocketInfo) {
     this.#conn = conn;
     this.info = info;
-    this.tls = tlsInfo;
+    this.#tls = null;
+  }
+
+  get tls(): TlsInfo | null {
+    return this.#tls;
+  }
+
+  /** Records what the TLS handshake of a native TLS connection told. */
+  handshakeDone(tlsInfo: TlsInfo): void {
+    this.#tls = tlsInfo;
   }
 
   tryRead(maxBytes: number): Uint8Array | null | typeof EOF {
@@ -318,7 +366,7 @@ class DenoStream implements RawStream {
     this.#conn.read(buffer).then(
       (n) => {
         this.#reading = false;
-        if (this.#released) return;
+        if (this.#released) return this.#checkIdle();
         if (n === null) this.#eof = true;
         else if (n === 0) {
           this.#spare = buffer;
@@ -335,6 +383,7 @@ class DenoStream implements RawStream {
       (err) => {
         this.#reading = false;
         if (!this.#released) this.#fail(err);
+        this.#checkIdle();
       },
     );
   }
@@ -389,6 +438,7 @@ class DenoStream implements RawStream {
       const waiters = this.#flushWaiters;
       this.#flushWaiters = [];
       for (const resolve of waiters) resolve();
+      this.#checkIdle();
     }
   }
 
@@ -421,11 +471,15 @@ class DenoStream implements RawStream {
     this.#writeShut = true;
     this.#shutdown = this.#flushed().then(async () => {
       if (this.#released || this.#error !== null) return;
+      this.#shuttingDown = true;
       try {
         await this.#conn.closeWrite();
       } catch (err) {
         // A peer that already went away makes shutdown(2) fail; that is a broken stream.
         if (!this.#released) this.#fail(err);
+      } finally {
+        this.#shuttingDown = false;
+        this.#checkIdle();
       }
     });
   }
@@ -443,8 +497,12 @@ class DenoStream implements RawStream {
       await this.#shutdown;
     })();
     // abort() during the flush releases the socket and so ends the wait at once, even if
-    // a conn.write to a peer that never reads would not settle otherwise.
-    this.#closed = Promise.race([settled, released]).then(() => this.#release());
+    // a conn.write to a peer that never reads would not settle otherwise. Closing the
+    // connection then makes every op in flight reject (writes and shutdowns too, on TCP
+    // and TLS alike, as probed on Deno 2.9), so waiting for them ends.
+    this.#closed = Promise.race([settled, released])
+      .then(() => this.#release())
+      .then(() => this.#opsSettled());
     return this.#closed;
   }
 
@@ -478,14 +536,30 @@ class DenoStream implements RawStream {
     this.#wakeAll();
   }
 
+  /**
+   * Resolves once no read, write or shutdown is in flight. Deno frees a connection's
+   * socket only when the operations that hold it have settled (closing makes them
+   * reject), so a close waits for them: once it resolves, the socket is really gone
+   * (for a native TLS connection, handed to Deno's teardown: see close()).
+   */
+  #opsSettled(): Promise<void> {
+    if (!this.#busy()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #busy(): boolean {
+    return this.#reading || this.#pumping || this.#shuttingDown;
+  }
+
+  #checkIdle(): void {
+    if (this.#busy()) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
   #release(): void {
     if (!this.#released) {
       this.#released = true;
-      try {
-        this.#conn.close();
-      } catch {
-        // Already closed by Deno (or consumed by startTls): released either way.
-      }
+      closeQuietly(this.#conn);
     }
     for (const resolve of this.#releasedWaiters.splice(0)) resolve();
     this.#wakeAll();
@@ -796,10 +870,17 @@ async function startNodeTls(
     });
     success = "secure";
   }
-  await settleOn(socket, success, signal, () => {
-    socket.destroy();
-    raw.abort();
-  });
+  try {
+    await settleOn(socket, success, signal, () => {
+      socket.destroy();
+      raw.abort();
+    });
+  } catch (err) {
+    // abort() released the raw stream, but its socket is freed only once the bridge's
+    // pending read settled; close() waits for that, so the rejection comes after.
+    await raw.close();
+    throw err;
+  }
   return new NodeSocketStream(socket, raw.info, readNodeTlsInfo(socket, "server" in settings), duplex);
 }
 
@@ -812,38 +893,32 @@ async function startDenoTls(
 ): Promise<RawStream> {
   let tlsConn: DenoTlsConn;
   try {
-    // Deno.startTls only wraps the connection; the handshake runs in handshake() below.
-    tlsConn = await abortable(
-      deno().startTls(conn, {
-        hostname: client.serverName ?? info.remoteAddress,
-        caCerts: client.ca === undefined ? undefined : [...client.ca],
-        alpnProtocols: client.alpnProtocols === undefined ? undefined : [...client.alpnProtocols],
-      }),
-      signal,
-      (late) => late.close(),
-    );
+    // Deno.startTls only wraps the connection, synchronously (the handshake runs in
+    // handshake() below), so there is nothing to abort here.
+    tlsConn = await deno().startTls(conn, {
+      hostname: client.serverName ?? info.remoteAddress,
+      caCerts: client.ca === undefined ? undefined : [...client.ca],
+      alpnProtocols: client.alpnProtocols === undefined ? undefined : [...client.alpnProtocols],
+    });
   } catch (err) {
-    try {
-      conn.close();
-    } catch {
-      // Consumed by a startTls that finished late: `dispose` above closed it.
-    }
+    // A failed startTls either left the connection alone or took it and dropped it.
+    closeQuietly(conn);
     throw err;
   }
-  let handshake: { alpnProtocol: string | null };
+  // The stream owns the TLS connection from here on, so every way out below closes it
+  // with DenoStream.close(), which resolves only once Deno let go of the socket.
+  const stream = new DenoStream(tlsConn, info);
   try {
-    // Deno's handshake() takes no signal; closing the connection makes it reject, so an
-    // aborted handshake leaves no op pending.
-    handshake = await abortable(tlsConn.handshake(), signal, swallow);
+    // Deno's handshake() takes no signal; closing the connection makes it reject, and
+    // abortable() waits for that, so no handshake op holds the socket afterwards.
+    const handshake = await abortable(tlsConn.handshake(), signal, () => stream.abort(), swallow);
+    stream.handshakeDone({ serverSide: false, alpnProtocol: handshake.alpnProtocol ?? null });
+    return stream;
   } catch (err) {
-    try {
-      tlsConn.close();
-    } catch {
-      // Already closed.
-    }
+    stream.abort();
+    await stream.close();
     throw err;
   }
-  return new DenoStream(tlsConn, info, { serverSide: false, alpnProtocol: handshake.alpnProtocol ?? null });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1122,7 +1197,13 @@ export function createDenoNet(): NetBackend {
           allowHalfOpen: true,
           noDelay: true,
         });
-        await settleOn(socket, "connect", signal, () => socket.destroy());
+        try {
+          await settleOn(socket, "connect", signal, () => socket.destroy());
+        } catch (err) {
+          // destroy() closes the socket in a later turn: the rejection waits for that.
+          if (!socket.closed) await new Promise((resolve) => socket.once("close", resolve));
+          throw err;
+        }
         const info: SocketInfo = {
           family: familyOf(socket.localAddress ?? settings.host),
           localAddress: socket.localAddress ?? "",
@@ -1132,11 +1213,19 @@ export function createDenoNet(): NetBackend {
         };
         return new NodeSocketStream(socket, info, null, null);
       }
-      // Deno.connect honours the signal (the connect op is cancelled); abortable() makes
-      // the rejection immediate and closes a connection that still slips through.
+      if (signal.aborted) throw signal.reason;
+      // Deno.connect cancels its connect op when its signal aborts, but it also checks the
+      // signal in a `finally` once the op is done (Deno 2.9): an abort that lands after the
+      // op made the connection, before Deno.connect resumes, throws there and loses the
+      // connection with its socket open for good. So Deno gets a signal of its own whose
+      // throwIfAborted() does nothing: aborted, the op rejects (Interrupted) or hands over
+      // a connection that abortable() closes.
+      const connecting = new AbortController();
+      Object.defineProperty(connecting.signal, "throwIfAborted", { value: swallow });
       const conn = await abortable(
-        ns.connect({ transport: "tcp", hostname: settings.host, port: settings.port, signal }),
+        ns.connect({ transport: "tcp", hostname: settings.host, port: settings.port, signal: connecting.signal }),
         signal,
+        () => connecting.abort(signal.reason),
         (late) => late.close(),
       );
       conn.setNoDelay?.(true);
@@ -1166,9 +1255,9 @@ export function createDenoNet(): NetBackend {
     },
 
     async connectUnix(path: string, signal: AbortSignal): Promise<RawStream> {
-      // Deno.connect takes no signal for Unix sockets; abortable() rejects at once and
-      // closes a connection that arrives after the abort.
-      const conn = await abortable(ns.connect({ transport: "unix", path }), signal, (late) => late.close());
+      // Deno.connect takes no signal for Unix sockets: an aborted connect is waited for
+      // (it never blocks) and the connection it made closed, by abortable().
+      const conn = await abortable(ns.connect({ transport: "unix", path }), signal, swallow, (late) => late.close());
       const info = unixInfo(conn);
       return new DenoStream(conn, { ...info, remoteAddress: info.remoteAddress || path });
     },
