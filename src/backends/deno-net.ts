@@ -36,6 +36,7 @@ import {
   type TlsServerSettings,
   type UdpSettings,
 } from "./net.ts";
+import { type Bridge, clientTlsOptions, NodeStream, readTlsInfo, serverTlsOptions, settleOn } from "./node-socket.ts";
 import { Notifier } from "./notifier.ts";
 
 // ---------------------------------------------------------------------------------------
@@ -584,10 +585,10 @@ class DenoStream implements RawStream {
  * `write`/`onWritable`, so backpressure holds on both sides: a write callback is called
  * only once the raw stream is below its high-water mark again.
  *
- * Received bytes are passed on only while `gate()` allows (see {@link NodeSocketStream}
+ * Received bytes are passed on only while `gate()` allows (see canPause in node-socket.ts
  * for why); whoever closed the gate calls `kick()` once it may be open again.
  */
-class RawDuplex extends Duplex {
+class RawDuplex extends Duplex implements Bridge {
   readonly raw: RawStream;
   gate: () => boolean = () => true;
   /** Node asked for data (`_read`) and `push` has not refused any since. */
@@ -656,179 +657,11 @@ class RawDuplex extends Duplex {
 
   override _destroy(err: Error | null, callback: (error: Error | null) => void): void {
     // An error aborts the raw stream; an orderly end closes it, flushing what TLS wrote
-    // last (its close_notify). NodeSocketStream makes the same calls; both are idempotent.
+    // last (its close_notify). NodeStream makes the same calls; both are idempotent.
     if (err !== null) this.raw.abort();
     else void this.raw.close();
     callback(err);
   }
-}
-
-/**
- * A node:net or node:tls socket as a {@link RawStream}: used for TLS through node:tls
- * (over a {@link RawDuplex}, whose raw stream this stream then owns) and for a TCP
- * connection from a given local address.
- *
- * The socket runs in flowing mode and its chunks queue in `#queue`. Backpressure must
- * not pause a TLS socket: Deno's node:tls over a JS stream loses the peer's end of
- * stream when it arrives while the TLS socket is paused with data buffered (probed on
- * Deno 2.9: a 4 MiB echo then never ends). So for TLS the gate is one layer down: the
- * RawDuplex feeds ciphertext only while fewer than 64 KiB of plaintext wait here, which
- * bounds the queue to that plus what one ciphertext chunk decrypts to. A plain node:net
- * socket has no such problem and is simply paused.
- */
-class NodeSocketStream implements RawStream {
-  readonly info: SocketInfo;
-  readonly tls: TlsInfo | null;
-  readonly #socket: net.Socket;
-  readonly #duplex: RawDuplex | null;
-  readonly #readers = new Notifier();
-  readonly #writers = new Notifier();
-  #queue: Uint8Array[] = [];
-  #queued = 0;
-  #ended = false;
-  #error: Error | null = null;
-  #closed: Promise<void> | null = null;
-
-  constructor(socket: net.Socket, info: SocketInfo, tlsInfo: TlsInfo | null, duplex: RawDuplex | null) {
-    this.#socket = socket;
-    this.info = info;
-    this.tls = tlsInfo;
-    this.#duplex = duplex;
-    const wakeAll = () => {
-      this.#readers.notify();
-      this.#writers.notify();
-    };
-    if (duplex !== null) duplex.gate = () => this.#queued < CHUNK;
-    socket.on("data", (chunk: Buffer) => {
-      this.#queue.push(chunk);
-      this.#queued += chunk.byteLength;
-      if (duplex === null && this.#queued >= CHUNK) socket.pause();
-      this.#readers.notify();
-    });
-    socket.on("end", () => {
-      this.#ended = true;
-      this.#readers.notify();
-    });
-    socket.on("drain", () => this.#writers.notify());
-    socket.on("error", (err) => {
-      this.#error ??= err;
-      wakeAll();
-    });
-    socket.on("close", wakeAll);
-  }
-
-  tryRead(maxBytes: number): Uint8Array | null | typeof EOF {
-    const head = this.#queue[0];
-    if (head === undefined) {
-      if (this.#error !== null) throw this.#error;
-      if (this.#ended) return EOF;
-      if (this.#socket.destroyed) throw new Error("the socket is closed");
-      return null;
-    }
-    let chunk = head;
-    if (head.byteLength > maxBytes) {
-      this.#queue[0] = head.subarray(maxBytes);
-      chunk = head.subarray(0, maxBytes);
-    } else {
-      this.#queue.shift();
-    }
-    this.#queued -= chunk.byteLength;
-    if (this.#queued < CHUNK) {
-      if (this.#duplex !== null) this.#duplex.kick();
-      else if (this.#socket.isPaused()) this.#socket.resume();
-    }
-    return chunk;
-  }
-
-  onReadable(ready: () => void): CancelWait {
-    const cancel = this.#readers.add(ready);
-    if (this.#queue.length > 0 || this.#ended || this.#error !== null) queueMicrotask(() => this.#readers.notify());
-    return cancel;
-  }
-
-  writable(): boolean {
-    return !this.#socket.writableNeedDrain || this.#error !== null || this.#socket.destroyed;
-  }
-
-  onWritable(ready: () => void): CancelWait {
-    return this.#writers.add(ready);
-  }
-
-  write(data: Uint8Array): void {
-    if (this.#error !== null) throw this.#error;
-    if (this.#socket.destroyed) throw new Error("the socket is closed");
-    this.#socket.write(data);
-  }
-
-  shutdownWrite(): void {
-    if (!this.#socket.destroyed) this.#socket.end();
-  }
-
-  close(): Promise<void> {
-    if (this.#closed !== null) return this.#closed;
-    const socket = this.#socket;
-    const socketClosed = socket.closed
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    // destroySoon() ends the writable side and destroys the socket once everything
-    // written was flushed (for TLS: into the raw stream, whose close flushes it on).
-    socket.destroySoon();
-    this.#readers.notify();
-    this.#writers.notify();
-    this.#closed = socketClosed.then(() => this.#duplex?.raw.close());
-    return this.#closed;
-  }
-
-  abort(): void {
-    this.#socket.destroy();
-    this.#duplex?.raw.abort();
-    this.#readers.notify();
-    this.#writers.notify();
-  }
-}
-
-/**
- * Waits for `emitter` to emit `success`, rejecting on 'error', on 'close' or when
- * `signal` aborts; every rejection first calls `abort`, which releases what is half made.
- */
-function settleOn(emitter: net.Socket, success: string, signal: AbortSignal, abort: () => void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const cleanup = () => {
-      emitter.off(success, onSuccess);
-      emitter.off("error", onError);
-      emitter.off("close", onClose);
-      signal.removeEventListener("abort", onAbort);
-    };
-    const onSuccess = () => {
-      cleanup();
-      resolve();
-    };
-    const fail = (err: unknown) => {
-      cleanup();
-      abort();
-      reject(err);
-    };
-    const onError = (err: Error) => fail(err);
-    const onClose = () => fail(new Error("the connection closed before it was set up"));
-    const onAbort = () => fail(signal.reason);
-    if (signal.aborted) return onAbort();
-    emitter.on(success, onSuccess);
-    emitter.on("error", onError);
-    emitter.on("close", onClose);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function readNodeTlsInfo(socket: tls.TLSSocket, serverSide: boolean): TlsInfo {
-  const peer = socket.getPeerCertificate(false);
-  const raw = peer !== null && typeof peer === "object" && "raw" in peer ? peer.raw : undefined;
-  return {
-    serverSide,
-    alpnProtocol: typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null,
-    tlsVersion: socket.getProtocol() ?? undefined,
-    cipher: socket.getCipher()?.name,
-    peerCertificate: raw === undefined ? null : new Uint8Array(raw),
-  };
 }
 
 /** Runs a TLS handshake with node:tls over `raw` (see the section comment). */
@@ -838,38 +671,12 @@ async function startNodeTls(
   signal: AbortSignal,
 ): Promise<RawStream> {
   const duplex = new RawDuplex(raw);
-  let socket: tls.TLSSocket;
-  let success: string;
-  if ("client" in settings) {
-    const client = settings.client;
-    const host = client.serverName ?? raw.info.remoteAddress ?? "localhost";
-    socket = tls.connect({
-      socket: duplex,
-      host,
-      // RFC 6066 allows no IP literal in SNI; the identity check still uses `host`.
-      servername: net.isIP(host) === 0 ? host : undefined,
-      ca: client.ca === undefined ? undefined : [...client.ca],
-      cert: client.cert,
-      key: client.key,
-      ALPNProtocols: client.alpnProtocols === undefined ? undefined : [...client.alpnProtocols],
-      rejectUnauthorized: !client.insecureSkipVerify,
-    });
-    success = "secureConnect";
-  } else {
-    const server = settings.server;
-    socket = new tls.TLSSocket(duplex, {
-      isServer: true,
-      secureContext: tls.createSecureContext({
-        cert: server.cert,
-        key: server.key,
-        ca: server.ca === undefined ? undefined : [...server.ca],
-      }),
-      requestCert: server.requireClientCert,
-      rejectUnauthorized: server.requireClientCert,
-      ALPNProtocols: server.alpnProtocols === undefined ? undefined : [...server.alpnProtocols],
-    });
-    success = "secure";
-  }
+  const serverSide = "server" in settings;
+  const socket = "client" in settings
+    ? tls.connect({ socket: duplex, ...clientTlsOptions(settings.client, raw.info.remoteAddress ?? "localhost") })
+    : new tls.TLSSocket(duplex, serverTlsOptions(settings.server));
+  // node:tls says a handshake is done with 'secure' on the server and 'secureConnect' on the client.
+  const success = serverSide ? "secure" : "secureConnect";
   try {
     await settleOn(socket, success, signal, () => {
       socket.destroy();
@@ -881,7 +688,9 @@ async function startNodeTls(
     await raw.close();
     throw err;
   }
-  return new NodeSocketStream(socket, raw.info, readNodeTlsInfo(socket, "server" in settings), duplex);
+  const stream = new NodeStream(socket, raw.info, duplex);
+  stream.tls = readTlsInfo(socket, serverSide);
+  return stream;
 }
 
 /** Client TLS with Deno.startTls on the (idle, TCP) connection of a DenoStream. */
@@ -1211,7 +1020,7 @@ export function createDenoNet(): NetBackend {
           remoteAddress: socket.remoteAddress ?? settings.host,
           remotePort: socket.remotePort ?? settings.port,
         };
-        return new NodeSocketStream(socket, info, null, null);
+        return new NodeStream(socket, info);
       }
       if (signal.aborted) throw signal.reason;
       // Deno.connect cancels its connect op when its signal aborts, but it also checks the
@@ -1291,7 +1100,7 @@ export function createDenoNet(): NetBackend {
     },
 
     async startTls(stream, settings, signal): Promise<RawStream> {
-      if (!(stream instanceof DenoStream) && !(stream instanceof NodeSocketStream)) {
+      if (!(stream instanceof DenoStream) && !(stream instanceof NodeStream)) {
         throw new TypeError("the deno backend can only start TLS on its own streams");
       }
       if (signal.aborted) {

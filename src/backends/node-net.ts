@@ -10,7 +10,6 @@ import net from "node:net";
 import tls from "node:tls";
 import {
   type CancelWait,
-  EOF,
   type NetBackend,
   type RawDatagram,
   type RawDatagramSocket,
@@ -20,243 +19,30 @@ import {
   type SocketInfo,
   type TcpConnectSettings,
   type TcpListenSettings,
-  type TlsClientSettings,
-  type TlsInfo,
   type UdpSettings,
 } from "./net.ts";
 import { currentRuntime } from "./detect.ts";
-import { ChunkQueue } from "./chunk-queue.ts";
+import { clientTlsOptions, NodeStream, readTlsInfo, serverTlsOptions, settleOn } from "./node-socket.ts";
 import { Notifier } from "./notifier.ts";
 import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
 
-/**
- * A connected node:net (or node:tls) socket as a {@link RawStream}.
- *
- * The socket flows: every chunk goes into `#received` as it arrives, and the socket is
- * paused while that holds a high-water mark's worth, so bytes never pile up while
- * nobody receives (the kernel's window then pushes back on the peer). Paused mode with
- * 'readable' events would avoid the copy into our queue, but its wake-ups proved
- * unreliable on Deno's node:tls (a read that did not empty the buffer left 'readable'
- * unarmed), while 'data' and 'end' behave the same on every runtime.
- */
-/** Bytes a stream holds for its receiver before it stops reading from the socket. */
-const HIGH_WATER_MARK = 65536;
-
-/**
- * Whether pausing `socket` is safe. Deno's node:tls loses the peer's end of stream when
- * it arrives while a TLS socket is paused (seen on Deno 2.9: the 'end' event never
- * comes), so there TLS sockets are never paused and a receiver that falls behind lets
- * bytes pile up. Deno's own backend has no such problem.
- */
-function canPause(socket: net.Socket): boolean {
-  return !(socket instanceof tls.TLSSocket && currentRuntime() === "deno");
-}
-
-class NodeStream implements RawStream {
-  readonly #family: SocketFamily;
-  readonly #unixPath: { local: string; remote: string } | undefined;
-  #info: SocketInfo | undefined;
-  tls: TlsInfo | null = null;
-  readonly socket: net.Socket;
-  readonly #readers = new Notifier();
-  readonly #writers = new Notifier();
-  readonly #received = new ChunkQueue();
-  #paused = false;
-  #ended = false;
-  #error: Error | null = null;
-
-  constructor(socket: net.Socket, family: SocketFamily, unixPath?: { local: string; remote: string }) {
-    this.socket = socket;
-    this.#family = family;
-    this.#unixPath = unixPath;
-    const wakeAll = () => {
-      this.#readers.notify();
-      this.#writers.notify();
-    };
-    this.#listeners = [
-      ["data", (chunk: Uint8Array) => {
-        this.#received.push(chunk);
-        if (this.#received.size >= HIGH_WATER_MARK && !this.#paused && canPause(socket)) {
-          this.#paused = true;
-          socket.pause();
-        }
-        this.#readers.notify();
-      }],
-      ["end", () => {
-        this.#ended = true;
-        this.#readers.notify();
-      }],
-      ["drain", () => this.#writers.notify()],
-      ["error", (err: Error) => {
-        this.#error ??= err;
-        wakeAll();
-      }],
-      ["close", wakeAll],
-    ];
-    for (const [event, listener] of this.#listeners) socket.on(event, listener);
-  }
-
-  // deno-lint-ignore no-explicit-any
-  readonly #listeners: Array<[string, (...args: any[]) => void]>;
-
-  /**
-   * Gives the socket up to a new owner (a TLS wrapper): removes exactly this stream's
-   * listeners (the runtime's own must stay) and puts back bytes read but not taken, so
-   * the new owner reads them first.
-   */
-  detach(): net.Socket {
-    for (const [event, listener] of this.#listeners) this.socket.off(event, listener);
-    this.socket.pause();
-    for (const chunk of this.#received.drain().reverse()) this.socket.unshift(chunk);
-    return this.socket;
-  }
-
-  /** Read on first use: asking the system for both addresses costs two system calls. */
-  get info(): SocketInfo {
-    if (this.#info !== undefined) return this.#info;
-    const socket = this.socket;
-    const family = this.#family;
-    this.#info = this.#unixPath === undefined
-      ? {
-        family,
-        localAddress: socket.localAddress ?? "",
-        localPort: socket.localPort,
-        remoteAddress: socket.remoteAddress ?? "",
-        remotePort: socket.remotePort,
-      }
-      : { family, localAddress: this.#unixPath.local, remoteAddress: this.#unixPath.remote };
-    return this.#info;
-  }
-
-  tryRead(maxBytes: number): Uint8Array | null | typeof EOF {
-    const chunk = this.#received.take(maxBytes);
-    if (chunk === null) {
-      if (this.#error !== null) throw this.#error;
-      return this.#ended ? EOF : null;
-    }
-    if (this.#paused && this.#received.size < HIGH_WATER_MARK) {
-      this.#paused = false;
-      this.socket.resume();
-    }
-    return chunk;
-  }
-
-  onReadable(ready: () => void): CancelWait {
-    return this.#readers.add(ready);
-  }
-
-  writable(): boolean {
-    return !this.socket.writableNeedDrain;
-  }
-
-  onWritable(ready: () => void): CancelWait {
-    return this.#writers.add(ready);
-  }
-
-  write(data: Uint8Array): void {
-    if (this.#error !== null) throw this.#error;
-    if (this.socket.destroyed) throw new Error("the socket is closed");
-    this.socket.write(data);
-  }
-
-  shutdownWrite(): void {
-    if (!this.socket.destroyed) this.socket.end();
-  }
-
-  close(): Promise<void> {
-    void this.info; // the addresses are gone once the socket is
-    const socket = this.socket;
-    if (socket.closed) return Promise.resolve();
-    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    // destroySoon() ends the writable side and destroys the socket once everything
-    // written was flushed: a close never drops data that send() already accepted.
-    socket.destroySoon();
-    this.#readers.notify();
-    this.#writers.notify();
-    return closed;
-  }
-
-  abort(): void {
-    void this.info;
-    this.socket.destroy();
-    this.#readers.notify();
-    this.#writers.notify();
-  }
-}
-
-/**
- * Waits for `emitter` to emit `success`, rejecting on 'error', on 'close' (a peer that
- * hangs up mid-handshake closes the socket without an error), or when `signal` aborts;
- * each failure first calls `abort`, which must release what is half made.
- */
-function settleOn(emitter: NodeJS.EventEmitter, success: string, signal: AbortSignal | null, abort: () => void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const cleanup = () => {
-      emitter.off(success, onSuccess);
-      emitter.off("error", onError);
-      emitter.off("close", onClose);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const onSuccess = () => {
-      cleanup();
-      resolve();
-    };
-    const fail = (err: unknown) => {
-      cleanup();
-      abort();
-      reject(err);
-    };
-    const onError = (err: Error) => fail(err);
-    const onClose = () => fail(Object.assign(new Error("the peer closed the connection"), { code: "ECONNRESET" }));
-    const onAbort = () => fail(signal!.reason);
-    if (signal?.aborted) return onAbort();
-    emitter.on(success, onSuccess);
-    emitter.on("error", onError);
-    emitter.on("close", onClose);
-    signal?.addEventListener("abort", onAbort, { once: true });
+/** What a connected IP socket knows of its ends (asked of the system on first use). */
+function ipInfo(socket: net.Socket, family: SocketFamily): () => SocketInfo {
+  return () => ({
+    family,
+    localAddress: socket.localAddress ?? "",
+    localPort: socket.localPort,
+    remoteAddress: socket.remoteAddress ?? "",
+    remotePort: socket.remotePort,
   });
 }
 
-function toBuffers(pems: readonly string[] | undefined): string[] | undefined {
-  return pems === undefined ? undefined : [...pems];
-}
-
-function clientTlsOptions(settings: TlsClientSettings): tls.ConnectionOptions {
-  const name = settings.serverName;
-  // SNI carries host names only (RFC 6066); an IP address is verified as `host`.
-  const ip = name !== undefined && net.isIP(name) !== 0;
-  return {
-    servername: ip ? undefined : name,
-    host: ip ? name : undefined,
-    ca: toBuffers(settings.ca),
-    cert: settings.cert,
-    key: settings.key,
-    ALPNProtocols: settings.alpnProtocols === undefined ? undefined : [...settings.alpnProtocols],
-    rejectUnauthorized: !settings.insecureSkipVerify,
-  };
-}
-
-function readTlsInfo(socket: tls.TLSSocket, serverSide: boolean): TlsInfo {
-  const peer = socket.getPeerCertificate(false);
-  const raw = peer !== null && typeof peer === "object" && "raw" in peer ? peer.raw : undefined;
-  return {
-    serverSide,
-    alpnProtocol: typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null,
-    tlsVersion: socket.getProtocol() ?? undefined,
-    cipher: socket.getCipher()?.name,
-    peerCertificate: raw === undefined ? null : new Uint8Array(raw),
-  };
-}
-
-async function wrapTlsClient(
-  socket: tls.TLSSocket,
-  family: SocketFamily,
-  signal: AbortSignal,
-  unixPath?: { local: string; remote: string },
-): Promise<RawStream> {
-  await settleOn(socket, "secureConnect", signal, () => socket.destroy());
-  const stream = new NodeStream(socket, family, unixPath);
-  stream.tls = readTlsInfo(socket, false);
+/** Waits for the handshake of `socket`, then wraps it with the plain stream's `info`. */
+async function secured(socket: tls.TLSSocket, serverSide: boolean, info: SocketInfo, signal: AbortSignal): Promise<RawStream> {
+  // node:tls says a handshake is done with 'secure' on the server and 'secureConnect' on the client.
+  await settleOn(socket, serverSide ? "secure" : "secureConnect", signal, () => socket.destroy());
+  const stream = new NodeStream(socket, info);
+  stream.tls = readTlsInfo(socket, serverSide);
   return stream;
 }
 
@@ -289,8 +75,8 @@ class NodeListener implements RawListener {
   }
 
   #wrap(socket: net.Socket): NodeStream {
-    if (this.#path !== undefined) return new NodeStream(socket, "unix", { local: this.#path, remote: "" });
-    return new NodeStream(socket, this.#family);
+    if (this.#path !== undefined) return new NodeStream(socket, { family: "unix", localAddress: this.#path, remoteAddress: "" });
+    return new NodeStream(socket, ipInfo(socket, this.#family));
   }
 
   tryAccept(): RawStream | null {
@@ -400,7 +186,7 @@ export function createNodeNet(): NetBackend {
         noDelay: true,
       });
       await settleOn(socket, "connect", signal, () => socket.destroy());
-      return new NodeStream(socket, net.isIPv6(settings.host) ? "IPv6" : "IPv4");
+      return new NodeStream(socket, ipInfo(socket, net.isIPv6(settings.host) ? "IPv6" : "IPv4"));
     },
 
     async listenTcp(settings: TcpListenSettings): Promise<RawListener> {
@@ -418,7 +204,7 @@ export function createNodeNet(): NetBackend {
     async connectUnix(path: string, signal: AbortSignal): Promise<RawStream> {
       const socket = net.connect({ path, allowHalfOpen: true });
       await settleOn(socket, "connect", signal, () => socket.destroy());
-      return new NodeStream(socket, "unix", { local: "", remote: path });
+      return new NodeStream(socket, { family: "unix", localAddress: "", remoteAddress: path });
     },
 
     async listenUnix(path: string, mode: number | undefined, backlog: number): Promise<RawListener> {
@@ -438,26 +224,12 @@ export function createNodeNet(): NetBackend {
 
     async startTls(stream, settings, signal): Promise<RawStream> {
       if (!(stream instanceof NodeStream)) throw new TypeError("the node backend can only start TLS on its own sockets");
+      const info = stream.info;
       const plain = stream.detach();
-      const unixPath = stream.info.family === "unix"
-        ? { local: stream.info.localAddress, remote: stream.info.remoteAddress ?? "" }
-        : undefined;
       if ("client" in settings) {
-        const socket = tls.connect({ socket: plain, ...clientTlsOptions(settings.client) });
-        return await wrapTlsClient(socket, stream.info.family, signal, unixPath);
+        return await secured(tls.connect({ socket: plain, ...clientTlsOptions(settings.client) }), false, info, signal);
       }
-      const server = settings.server;
-      const socket = new tls.TLSSocket(plain, {
-        isServer: true,
-        secureContext: tls.createSecureContext({ cert: server.cert, key: server.key, ca: toBuffers(server.ca) }),
-        requestCert: server.requireClientCert,
-        rejectUnauthorized: server.requireClientCert,
-        ALPNProtocols: server.alpnProtocols === undefined ? undefined : [...server.alpnProtocols],
-      });
-      await settleOn(socket, "secure", signal, () => socket.destroy());
-      const result = new NodeStream(socket, stream.info.family, unixPath);
-      result.tls = readTlsInfo(socket, true);
-      return result;
+      return await secured(new tls.TLSSocket(plain, serverTlsOptions(settings.server)), true, info, signal);
     },
 
     async createUdp(settings: UdpSettings): Promise<RawDatagramSocket> {
