@@ -43,6 +43,7 @@ import {
   type UdpSettings,
 } from "./net.ts";
 import { ChunkQueue } from "./chunk-queue.ts";
+import { DatagramQueue } from "./datagram-queue.ts";
 import { Notifier } from "./notifier.ts";
 import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
 
@@ -813,14 +814,10 @@ interface PendingSend {
  * `drain` handler hands them over; each send() resolves once its datagram was taken.
  */
 class BunDatagramSocket implements RawDatagramSocket {
-  /** Datagrams kept while nobody receives; the oldest is dropped beyond this, as UDP may. */
-  static readonly MAX_QUEUED = 256;
   info: SocketInfo = { family: "IPv4", localAddress: "" };
   #socket: BunUdpSocket | null = null;
-  readonly #queue: RawDatagram[] = [];
-  readonly #waiters = new Notifier();
+  readonly #received = new DatagramQueue();
   #sendQueue: PendingSend[] = [];
-  #error: Error | null = null;
   #closed = false;
 
   start(socket: BunUdpSocket, family: "IPv4" | "IPv6"): void {
@@ -837,14 +834,11 @@ class BunDatagramSocket implements RawDatagramSocket {
 
   onData(data: Uint8Array, port: number, address: string): void {
     if (this.#closed) return;
-    if (this.#queue.length >= BunDatagramSocket.MAX_QUEUED) this.#queue.shift();
-    this.#queue.push({ data, address, port });
-    this.#waiters.notify();
+    this.#received.push({ data, address, port });
   }
 
   onError(error: Error): void {
-    this.#error ??= error;
-    this.#waiters.notify();
+    this.#received.fail(error);
   }
 
   onDrain(): void {
@@ -870,14 +864,11 @@ class BunDatagramSocket implements RawDatagramSocket {
   }
 
   tryReceive(): RawDatagram | null {
-    const next = this.#queue.shift();
-    if (next !== undefined) return next;
-    if (this.#error !== null) throw this.#error;
-    return null;
+    return this.#received.take();
   }
 
   onReceivable(ready: () => void): CancelWait {
-    return this.#waiters.add(ready);
+    return this.#received.onReady(ready);
   }
 
   send(data: Uint8Array, address?: string, port?: number): Promise<void> {
@@ -899,7 +890,7 @@ class BunDatagramSocket implements RawDatagramSocket {
     // drain will never go out.
     this.#socket?.close();
     for (const pending of this.#sendQueue.splice(0)) pending.reject(closedError());
-    this.#waiters.notify();
+    this.#received.wake();
     return Promise.resolve();
   }
 }

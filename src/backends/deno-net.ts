@@ -37,6 +37,7 @@ import {
   type UdpSettings,
 } from "./net.ts";
 import { type Bridge, clientTlsOptions, NodeStream, readTlsInfo, serverTlsOptions, settleOn } from "./node-socket.ts";
+import { DatagramQueue } from "./datagram-queue.ts";
 import { Notifier } from "./notifier.ts";
 
 // ---------------------------------------------------------------------------------------
@@ -843,18 +844,14 @@ class NativeListener implements RawListener {
  * so a "connected" socket filters: `accepts` drops datagrams from other senders.
  */
 class DenoDatagramSocket implements RawDatagramSocket {
-  /** Datagrams kept while nobody receives; the oldest is dropped beyond this, as UDP may. */
-  static readonly MAX_QUEUED = 256;
   readonly info: SocketInfo;
   readonly #socket: DenoDatagramConn;
   readonly #toAddr: (address: string, port: number) => DenoAddr;
   readonly #remote: DenoAddr | null;
   readonly #accepts: (from: DenoAddr) => boolean;
   readonly #onClosed: () => void;
-  readonly #queue: RawDatagram[] = [];
-  readonly #waiters = new Notifier();
+  readonly #received = new DatagramQueue();
   #receiving: Promise<void> | null = null;
-  #error: Error | null = null;
   #closed: Promise<void> | null = null;
 
   constructor(options: {
@@ -884,15 +881,13 @@ class DenoDatagramSocket implements RawDatagramSocket {
         this.#receiving = null;
         if (this.#closed !== null) return;
         if (this.#accepts(from)) {
-          if (this.#queue.length >= DenoDatagramSocket.MAX_QUEUED) this.#queue.shift();
           // Deno returns a view of a 64 KiB buffer; a copy keeps a queued datagram small.
           const own = data.byteLength === data.buffer.byteLength ? data : data.slice();
-          this.#queue.push(
+          this.#received.push(
             "hostname" in from
               ? { data: own, address: from.hostname, port: from.port }
               : { data: own, address: from.path ?? "", port: 0 },
           );
-          this.#waiters.notify();
         }
         this.#receive();
       },
@@ -900,30 +895,24 @@ class DenoDatagramSocket implements RawDatagramSocket {
         this.#receiving = null;
         // After close, Deno rejects the pending receive with Interrupted: nothing to report.
         if (this.#closed !== null) return;
-        this.#error = asError(err);
-        this.#waiters.notify();
+        this.#received.fail(asError(err));
       },
     );
   }
 
   tryReceive(): RawDatagram | null {
-    const next = this.#queue.shift();
-    if (next !== undefined) return next;
-    const error = this.#error;
-    if (error !== null) {
-      // Reported once; receiving then resumes (an ICMP error need not end a socket).
-      this.#error = null;
+    try {
+      return this.#received.take();
+    } catch (error) {
+      // The error ended the receive in flight; receiving resumes (an ICMP error need not end a socket).
       this.#receive();
       throw error;
     }
-    return null;
   }
 
   onReceivable(ready: () => void): CancelWait {
-    const cancel = this.#waiters.add(ready);
-    if (this.#queue.length > 0 || this.#error !== null || this.#closed !== null) {
-      queueMicrotask(() => this.#waiters.notify());
-    }
+    const cancel = this.#received.onReady(ready);
+    if (this.#received.ready || this.#closed !== null) queueMicrotask(() => this.#received.wake());
     return cancel;
   }
 
@@ -943,7 +932,7 @@ class DenoDatagramSocket implements RawDatagramSocket {
     }
     // As with listeners, the port is free once the pending receive has been rejected.
     this.#closed = (this.#receiving ?? Promise.resolve()).then(() => this.#onClosed());
-    this.#waiters.notify();
+    this.#received.wake();
     return this.#closed;
   }
 }

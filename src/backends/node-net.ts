@@ -23,6 +23,7 @@ import {
 } from "./net.ts";
 import { currentRuntime } from "./detect.ts";
 import { clientTlsOptions, NodeStream, readTlsInfo, serverTlsOptions, settleOn } from "./node-socket.ts";
+import { DatagramQueue } from "./datagram-queue.ts";
 import { Notifier } from "./notifier.ts";
 import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
 
@@ -107,13 +108,9 @@ function startListening(server: net.Server, options: net.ListenOptions): Promise
 
 /** A node:dgram socket as a {@link RawDatagramSocket}. */
 class NodeDatagramSocket implements RawDatagramSocket {
-  /** Datagrams kept while nobody receives; the oldest is dropped beyond this, as UDP may. */
-  static readonly MAX_QUEUED = 256;
   info: SocketInfo;
   readonly #socket: dgram.Socket;
-  readonly #queue: RawDatagram[] = [];
-  readonly #waiters = new Notifier();
-  #error: Error | null = null;
+  readonly #received = new DatagramQueue();
   #closed = false;
 
   constructor(socket: dgram.Socket, family: "IPv4" | "IPv6") {
@@ -133,25 +130,18 @@ class NodeDatagramSocket implements RawDatagramSocket {
       remotePort: remote?.port,
     };
     socket.on("message", (data, rinfo) => {
-      if (this.#queue.length >= NodeDatagramSocket.MAX_QUEUED) this.#queue.shift();
-      this.#queue.push({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), address: rinfo.address, port: rinfo.port });
-      this.#waiters.notify();
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      this.#received.push({ data: bytes, address: rinfo.address, port: rinfo.port });
     });
-    socket.on("error", (err) => {
-      this.#error ??= err;
-      this.#waiters.notify();
-    });
+    socket.on("error", (err) => this.#received.fail(err));
   }
 
   tryReceive(): RawDatagram | null {
-    const next = this.#queue.shift();
-    if (next !== undefined) return next;
-    if (this.#error !== null) throw this.#error;
-    return null;
+    return this.#received.take();
   }
 
   onReceivable(ready: () => void): CancelWait {
-    return this.#waiters.add(ready);
+    return this.#received.onReady(ready);
   }
 
   send(data: Uint8Array, address?: string, port?: number): Promise<void> {
@@ -165,7 +155,7 @@ class NodeDatagramSocket implements RawDatagramSocket {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    this.#waiters.notify();
+    this.#received.wake();
     return new Promise((resolve) => this.#socket.close(() => resolve()));
   }
 }
