@@ -8,6 +8,7 @@ import { parkUntil } from "../core/checkpoint.ts";
 import { currentScope } from "../core/context.ts";
 import { abandonOnCancel } from "../core/foreign.ts";
 import { isCancelled } from "../core/errors.ts";
+import type { RawStream } from "../backends/net.ts";
 
 /**
  * Starts `start(signal)` and waits for the resource it makes, as a checkpoint.
@@ -59,4 +60,14 @@ export async function closeResource(closing: Promise<void>, abort: () => void): 
     abort();
     await closing;
   }
+}
+
+/**
+ * Drops a connection nobody will use (one that connected after its connect was
+ * cancelled, or lost a Happy Eyeballs race): releases it at once, unsent bytes and all,
+ * and resolves once the runtime let go of its socket.
+ */
+export function discardStream(raw: RawStream): Promise<void> {
+  raw.abort();
+  return raw.close();
 }

@@ -12,7 +12,7 @@ import { withTaskGroup } from "../core/task-group.ts";
 import { moveOnAfter } from "../core/timeouts.ts";
 import { Event } from "../sync/event.ts";
 import { checkBoolean, checkOptions } from "../sync/checks.ts";
-import { acquire } from "./acquire.ts";
+import { acquire, discardStream } from "./acquire.ts";
 import { checkBacklog, checkFamily, checkHost, checkPort } from "./checks.ts";
 import { getaddrinfo } from "./dns.ts";
 import { ipFamily } from "./ip.ts";
@@ -124,7 +124,7 @@ export async function connectTcp(host: string, port: number, options?: ConnectTc
 /** Connects to one address; a cancelled attempt leaves nothing open. */
 function attempt(address: string, port: number, localHost: string | undefined, localPort: number | undefined): Promise<RawStream> {
   const net = getBackend().net;
-  return acquire((signal) => net.connectTcp({ host: address, port, localHost, localPort }, signal), (raw) => raw.abort());
+  return acquire((signal) => net.connectTcp({ host: address, port, localHost, localPort }, signal), discardStream);
 }
 
 /**
@@ -158,7 +158,7 @@ async function happyEyeballs(
           try {
             const raw = await attempt(address, port, localHost, localPort);
             // Two attempts can connect in the same turn; only the first is kept.
-            if (winner !== null) return raw.abort();
+            if (winner !== null) return await discardStream(raw);
             winner = raw;
             tg.cancelScope.cancel("another address connected first");
           } catch (error) {
@@ -171,7 +171,7 @@ async function happyEyeballs(
       }
     });
   } catch (err) {
-    (winner as RawStream | null)?.abort();
+    if (winner !== null) await discardStream(winner);
     throw err;
   }
   if (winner !== null) return winner;

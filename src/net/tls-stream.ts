@@ -9,7 +9,7 @@ import { getBackend } from "../core/run.ts";
 import { checkOptions } from "../sync/checks.ts";
 import type { TypedAttributeMap } from "../streams/typed-attributes.ts";
 import { TLSAttribute } from "./attributes.ts";
-import { acquire } from "./acquire.ts";
+import { acquire, discardStream } from "./acquire.ts";
 import { SocketStream } from "./socket-stream.ts";
 import { clientSettings, serverSettings, type TlsClientOptions, type TlsServerOptions } from "./tls-options.ts";
 import { BrokenResourceError } from "../core/errors.ts";
@@ -25,7 +25,7 @@ export async function startTls(
   const net = getBackend().net;
   const raw = stream._detach();
   try {
-    return new TLSStream(await acquire((signal) => net.startTls(raw, settings, signal), (secure) => secure.abort()));
+    return new TLSStream(await acquire((signal) => net.startTls(raw, settings, signal), discardStream));
   } catch (err) {
     if (isCancelled(err)) throw err;
     const reason = err instanceof Error ? err.message : String(err);

@@ -6,7 +6,7 @@
 import { ConnectionFailed, isCancelled } from "../core/errors.ts";
 import { getBackend } from "../core/run.ts";
 import { checkOptions } from "../sync/checks.ts";
-import { acquire } from "./acquire.ts";
+import { acquire, discardStream } from "./acquire.ts";
 import { checkBacklog, checkPath } from "./checks.ts";
 import { SocketListener } from "./socket-listener.ts";
 import { SocketStream } from "./socket-stream.ts";
@@ -33,7 +33,7 @@ export async function connectUnix(path: string): Promise<SocketStream> {
   checkPath(path, "path");
   const net = getBackend().net;
   try {
-    return new SocketStream(await acquire((signal) => net.connectUnix(path, signal), (raw) => raw.abort()));
+    return new SocketStream(await acquire((signal) => net.connectUnix(path, signal), discardStream));
   } catch (error) {
     if (isCancelled(error)) throw error;
     throw new ConnectionFailed(path, [{ address: path, error }]);
