@@ -133,9 +133,9 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     if (this.#sending) throw new BusyResourceError("sending to this stream");
     this.#sending = true;
     try {
-      await checkpoint();
       const raw = this.#raw;
-      for (;;) {
+      raiseIfCancelled();
+      for (let waited = false;; waited = true) {
         this.#checkCanSend();
         if (raw.writable()) {
           try {
@@ -143,6 +143,10 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
           } catch (err) {
             throw brokenBy(err);
           }
+          // As in receive: the bytes are handed over first, so they leave at once, and
+          // the yield that makes this a checkpoint comes after, shielded, since the
+          // send is complete.
+          if (!waited) await cancelShieldedCheckpoint();
           return;
         }
         await waitForEvent((ready) => raw.onWritable(ready));
