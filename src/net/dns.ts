@@ -50,7 +50,10 @@ export async function getaddrinfo(host: string, port = 0, options?: GetaddrinfoO
     await abandonOnCancel(Promise.resolve());
     return literal === family || family === undefined ? [{ family: literal, address: host, port }] : [];
   }
-  const found = await abandonOnCancel(getBackend().net.getaddrinfo(toAscii(host), family));
+  // The function form checks for cancellation before the lookup starts: a lookup cannot
+  // be stopped once running, so none is started in a cancelled scope.
+  const ascii = toAscii(host);
+  const found = await abandonOnCancel(() => getBackend().net.getaddrinfo(ascii, family));
   const seen = new Set<string>();
   const result: AddressInfo[] = [];
   for (const entry of found) {
@@ -80,7 +83,7 @@ export async function getnameinfo(address: string, port: number): Promise<{ host
   checkHost(address, "address");
   if (ipFamily(address) === undefined) throw new TypeError(`address must be an IP literal, not ${JSON.stringify(address)}`);
   checkPort(port, "port", 0);
-  return await abandonOnCancel(getBackend().net.getnameinfo(address, port));
+  return await abandonOnCancel(() => getBackend().net.getnameinfo(address, port));
 }
 
 /**
