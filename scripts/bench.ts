@@ -11,13 +11,15 @@
  * over the baseline's (memory case).
  *
  * Usage: node scripts/bench.ts [--runtime node|deno|bun|all] [--quick] [--json]
- *          [--markdown] [--suite name,...] [--case name,...] [--impl name,...]
+ *          [--markdown] [--rounds N] [--suite name,...] [--case name,...] [--impl name,...]
  *   --runtime   one runtime, a comma list, or all (the default)
  *   --suite     run only these suites (core, streams-sync); all by default
  *   --quick     10x smaller counts and a 1 s batch budget, for development
  *   --json      one JSON object per line instead of tables:
  *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
  *   --markdown  tables in markdown (for bench/RESULTS.md)
+ *   --rounds N  run every implementation N times, in turn, and report the median
+ *               (evens out a machine whose speed drifts during the run)
  *   --case, --impl  run only these cases / implementations (the baseline always runs
  *               when a ratio is wanted)
  */
@@ -25,7 +27,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { IMPLEMENTATIONS, implsOf, type Measurement, RESULT_MARKER } from "../bench/harness.ts";
+import { IMPLEMENTATIONS, implsOf, type Measurement, median, RESULT_MARKER } from "../bench/harness.ts";
 import { SUITES } from "../bench/suites.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -54,6 +56,11 @@ const list = (name: string): string[] | undefined => option(name)?.split(",").fi
 const quick = args.includes("--quick");
 const json = args.includes("--json");
 const markdown = args.includes("--markdown");
+const rounds = Number(option("--rounds") ?? "1");
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`--rounds must be a whole number >= 1, not ${option("--rounds")}`);
+  process.exit(2);
+}
 const runtimeOption = option("--runtime") ?? "all";
 const runtimes = runtimeOption === "all" ? [...RUNTIMES] : runtimeOption.split(",") as Runtime[];
 for (const runtime of runtimes) {
@@ -196,53 +203,70 @@ for (const runtime of runtimes) {
   versions.set(runtime, await runtimeVersion(runtime));
   const rows: Row[] = [];
   for (const c of cases) {
-    let baseline: Measurement | undefined;
-    const wanted = impls.filter((i) => implsOf(c).includes(i));
+    // On Node the runtime's own backend is the node:* one: "structio-node" would repeat "structio".
+    const wanted = impls.filter((i) => implsOf(c).includes(i) && !(runtime === "node" && i === "structio-node"));
     const caseImpls = wanted.includes("baseline") ? wanted : ["baseline" as const, ...wanted];
-    for (const impl of caseImpls) {
-      log(`${runtime} ${c.name} ${impl} ... `);
-      const result = await runWorker(runtime, c.name, impl);
-      if (typeof result === "string") {
-        failures++;
-        log(`FAILED (${result})\n`);
-        const row: Row = {
-          suite: c.suite,
-          case: c.name,
-          implementation: impl,
-          runtime,
-          opsPerSec: null,
-          ratio: null,
-          error: result,
-        };
-        rows.push(row);
-        if (json) console.log(JSON.stringify(row));
-        continue;
-      }
-      if (impl === "baseline") baseline = result;
-      let ratio: number | null = null;
-      if (baseline !== undefined) {
-        if (result.bytesPerTask !== undefined && baseline.bytesPerTask !== undefined) {
-          ratio = result.bytesPerTask / baseline.bytesPerTask;
-        } else if (result.opsPerSec !== null && baseline.opsPerSec !== null) {
-          ratio = baseline.opsPerSec / result.opsPerSec;
+    // Rounds run every implementation once each, in turn, so that a slow phase of the
+    // machine (a noisy neighbour) hits all of them alike; the median round counts.
+    const measured = new Map<string, Measurement[]>();
+    const errors = new Map<string, string>();
+    for (let round = 0; round < rounds; round++) {
+      for (const impl of caseImpls) {
+        if (errors.has(impl)) continue;
+        log(`${runtime} ${c.name} ${impl}${rounds > 1 ? ` (round ${round + 1})` : ""} ... `);
+        const result = await runWorker(runtime, c.name, impl);
+        if (typeof result === "string") {
+          failures++;
+          errors.set(impl, result);
+          log(`FAILED (${result})\n`);
+          continue;
         }
+        measured.set(impl, [...(measured.get(impl) ?? []), result]);
+        log(
+          result.bytesPerTask !== undefined
+            ? `${result.bytesPerTask.toFixed(0)} bytes/task\n`
+            : `${formatOps(result.opsPerSec)} ops/s\n`,
+        );
       }
-      log(
-        result.bytesPerTask !== undefined
-          ? `${result.bytesPerTask.toFixed(0)} bytes/task\n`
-          : `${formatOps(result.opsPerSec)} ops/s\n`,
-      );
-      const row: Row = {
-        suite: result.suite,
-        case: result.case,
-        implementation: result.implementation,
-        runtime,
-        opsPerSec: result.opsPerSec,
-        ratio,
-        ...(result.bytesPerTask === undefined ? {} : { bytesPerTask: result.bytesPerTask }),
-        count: result.count,
+    }
+    const combined = (impl: string): Measurement | undefined => {
+      const results = measured.get(impl);
+      if (results === undefined) return undefined;
+      const ops = results.map((r) => r.opsPerSec).filter((v) => v !== null);
+      const bytes = results.map((r) => r.bytesPerTask).filter((v) => v !== undefined);
+      return {
+        ...results[0]!,
+        opsPerSec: ops.length > 0 ? median(ops) : null,
+        ...(bytes.length > 0 ? { bytesPerTask: median(bytes) } : {}),
       };
-      if (!wanted.includes(impl)) continue; // the baseline ran only to give ratios
+    };
+    const baseline = combined("baseline");
+    for (const impl of wanted) {
+      const error = errors.get(impl);
+      const result = combined(impl);
+      let row: Row;
+      if (error !== undefined || result === undefined) {
+        row = { suite: c.suite, case: c.name, implementation: impl, runtime, opsPerSec: null, ratio: null, error };
+      } else {
+        let ratio: number | null = null;
+        if (baseline !== undefined) {
+          if (result.bytesPerTask !== undefined && baseline.bytesPerTask !== undefined) {
+            ratio = result.bytesPerTask / baseline.bytesPerTask;
+          } else if (result.opsPerSec !== null && baseline.opsPerSec !== null) {
+            ratio = baseline.opsPerSec / result.opsPerSec;
+          }
+        }
+        row = {
+          suite: result.suite,
+          case: result.case,
+          implementation: result.implementation,
+          runtime,
+          opsPerSec: result.opsPerSec,
+          ratio,
+          ...(result.bytesPerTask === undefined ? {} : { bytesPerTask: result.bytesPerTask }),
+          count: result.count,
+        };
+      }
       rows.push(row);
       if (json) console.log(JSON.stringify(row));
     }
