@@ -5,7 +5,8 @@
  * @module
  */
 import { EOF, type RawStream, type SocketInfo } from "../backends/net.ts";
-import { cancelShieldedCheckpoint, checkpoint, waitForEvent } from "../core/checkpoint.ts";
+import { checkpoint, waitForEvent, yieldPoint } from "../core/checkpoint.ts";
+import type { Runner } from "../core/context.ts";
 import { currentScope } from "../core/context.ts";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
 import { checkBytes, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
@@ -21,10 +22,14 @@ export function brokenBy(err: unknown): BrokenResourceError {
   return new BrokenResourceError(`the connection broke: ${reason}`, { cause: err });
 }
 
-/** Raises {@link Cancelled} if the current scope is cancelled; never yields. */
-export function raiseIfCancelled(): void {
+/**
+ * Raises {@link Cancelled} if the current scope is cancelled; never yields. Returns the
+ * scope's runner, for the yield that completes the checkpoint (see `yieldPoint`).
+ */
+export function raiseIfCancelled(): Runner {
   const scope = currentScope();
   if (scope._effective) throw scope._cancelledError();
+  return scope._task!._runner;
 }
 
 /**
@@ -94,7 +99,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     this.#receiving = true;
     try {
       const raw = this.#raw;
-      raiseIfCancelled();
+      const runner = raiseIfCancelled();
       for (let waited = false;; waited = true) {
         if (this.#closed) throw new ClosedResourceError();
         let chunk: Uint8Array | null | typeof EOF;
@@ -107,7 +112,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
           // Still a checkpoint when nothing had to be waited for: yield, but without
           // raising, since the bytes are taken (completion wins; a cancellation that
           // came meanwhile is raised by the next checkpoint).
-          if (!waited) await cancelShieldedCheckpoint();
+          if (!waited) await yieldPoint(runner);
           if (chunk === EOF) throw new EndOfStream();
           return chunk;
         }
@@ -134,7 +139,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     this.#sending = true;
     try {
       const raw = this.#raw;
-      raiseIfCancelled();
+      const runner = raiseIfCancelled();
       for (let waited = false;; waited = true) {
         this.#checkCanSend();
         if (raw.writable()) {
@@ -146,7 +151,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
           // As in receive: the bytes are handed over first, so they leave at once, and
           // the yield that makes this a checkpoint comes after, shielded, since the
           // send is complete.
-          if (!waited) await cancelShieldedCheckpoint();
+          if (!waited) await yieldPoint(runner);
           return;
         }
         await waitForEvent((ready) => raw.onWritable(ready));

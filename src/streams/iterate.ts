@@ -21,16 +21,17 @@ export function receiveUntilEnd<T>(stream: { receive(): Promise<T> }): AsyncIter
     done = true;
     return { done: true, value: undefined };
   };
+  const item = (value: T): IteratorResult<T> => ({ done: false, value });
+  const end = (err: unknown): IteratorResult<T> => {
+    if (err instanceof EndOfStream) return finish();
+    done = true;
+    throw err;
+  };
   return {
-    async next(): Promise<IteratorResult<T>> {
-      if (done) return { done: true, value: undefined };
-      try {
-        return { done: false, value: await stream.receive() };
-      } catch (err) {
-        if (err instanceof EndOfStream) return finish();
-        done = true;
-        throw err;
-      }
+    next(): Promise<IteratorResult<T>> {
+      if (done) return Promise.resolve({ done: true, value: undefined });
+      // then() rather than an async function: one promise turn less per item.
+      return stream.receive().then(item, end);
     },
     async return(): Promise<IteratorResult<T>> {
       return finish();
