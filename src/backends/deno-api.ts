@@ -6,9 +6,6 @@
  */
 import { type SocketInfo } from "./net.ts";
 
-// ---------------------------------------------------------------------------------------
-// The slice of the Deno namespace this adapter uses (so no Deno type package is needed).
-
 export interface DenoNetAddr {
   transport: "tcp" | "udp";
   hostname: string;
