@@ -180,6 +180,10 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
    * in another task raises {@link ClosedResourceError}. Cancelled (or in a cancelled
    * scope), it releases the socket at once, dropping unsent bytes, and returns without
    * raising `Cancelled`, so that `await using` works in cancelled scopes.
+   *
+   * The flush runs in this call, not in the background: if the peer stops reading, it
+   * waits (as long as the last `send()` could have). Bound it with a timeout
+   * (`moveOnAfter`) where a peer may stall; the rest is then dropped.
    */
   async aclose(): Promise<void> {
     if (this.#closed) return;
