@@ -288,4 +288,24 @@ describe("net/tcp stream", () => {
     const inner = err instanceof Error && "errors" in err ? (err as AggregateError).errors[0] : err;
     assert.ok(inner instanceof ClosedResourceError, String(err));
   });
+
+  test("a close waiting on a peer that stopped reading can be cancelled, and releases the socket", async () => {
+    await using pair = await tcpPair();
+    await pair.client.send(pattern(32 << 20, 6)); // more than the buffers hold: the flush must wait
+    let returned = false;
+    await withTaskGroup(async (tg) => {
+      const scope = new CancelScope();
+      tg.startSoon(() =>
+        scope.run(async () => {
+          await pair.client.aclose();
+          returned = true; // aclose returns (without raising) once cancelled
+        })
+      );
+      for (let i = 0; i < 3; i++) await checkpoint();
+      assert.equal(returned, false, "the flush waits for the peer");
+      scope.cancel();
+    });
+    assert.equal(returned, true);
+    assert.ok((await thrownBy(() => pair.client.send(text("x")))) instanceof ClosedResourceError);
+  });
 });
