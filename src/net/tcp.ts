@@ -107,7 +107,10 @@ export async function connectTcp(host: string, port: number, options?: ConnectTc
   let localHost: string | undefined;
   if (o.localHost !== undefined) {
     localHost = ipFamily(o.localHost) === undefined ? (await getaddrinfo(o.localHost))[0]?.address : o.localHost;
-    if (localHost === undefined) throw new ConnectionFailed(`${host}:${port}`, []);
+    if (localHost === undefined) {
+      const error = new Error(`options.localHost ${JSON.stringify(o.localHost)} resolves to no address`);
+      throw new ConnectionFailed(`${host}:${port}`, [{ address: o.localHost, error }]);
+    }
   }
   const localFamily = localHost === undefined ? undefined : ipFamily(localHost);
   const resolved = await getaddrinfo(host, port, { family: localFamily });
