@@ -17,18 +17,16 @@
  * @module
  */
 import dns from "node:dns";
-import net from "node:net";
 import {
   type NetBackend,
   type RawDatagramSocket,
   type RawListener,
   type RawStream,
-  type SocketInfo,
   type TcpConnectSettings,
   type TcpListenSettings,
   type UdpSettings,
 } from "./net.ts";
-import { NodeStream, settleOn } from "./node-socket.ts";
+import { connectNodeTcp, NodeStream } from "./node-socket.ts";
 import {
   abortable,
   deno,
@@ -76,29 +74,7 @@ export function createDenoNet(): NetBackend {
     async connectTcp(settings: TcpConnectSettings, signal: AbortSignal): Promise<RawStream> {
       if (settings.localHost !== undefined || settings.localPort !== undefined) {
         // Deno.connect cannot bind the local end, so this one case uses node:net.
-        const socket = net.connect({
-          host: settings.host,
-          port: settings.port,
-          localAddress: settings.localHost,
-          localPort: settings.localPort,
-          allowHalfOpen: true,
-          noDelay: true,
-        });
-        try {
-          await settleOn(socket, "connect", signal, () => socket.destroy());
-        } catch (err) {
-          // destroy() closes the socket in a later turn: the rejection waits for that.
-          if (!socket.closed) await new Promise((resolve) => socket.once("close", resolve));
-          throw err;
-        }
-        const info: SocketInfo = {
-          family: familyOf(socket.localAddress ?? settings.host),
-          localAddress: socket.localAddress ?? "",
-          localPort: socket.localPort,
-          remoteAddress: socket.remoteAddress ?? settings.host,
-          remotePort: socket.remotePort ?? settings.port,
-        };
-        return new NodeStream(socket, info);
+        return await connectNodeTcp(settings, signal);
       }
       if (signal.aborted) throw signal.reason;
       // Deno.connect cancels its connect op when its signal aborts, but it also checks the

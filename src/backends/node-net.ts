@@ -17,26 +17,14 @@ import {
   type RawStream,
   type SocketFamily,
   type SocketInfo,
-  type TcpConnectSettings,
   type TcpListenSettings,
   type UdpSettings,
 } from "./net.ts";
 import { currentRuntime } from "./detect.ts";
-import { clientTlsOptions, NodeStream, readTlsInfo, serverTlsOptions, settleOn } from "./node-socket.ts";
+import { clientTlsOptions, connectNodeTcp, ipInfo, NodeStream, readTlsInfo, serverTlsOptions, settleOn } from "./node-socket.ts";
 import { DatagramQueue } from "./datagram-queue.ts";
 import { Notifier } from "./notifier.ts";
 import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
-
-/** What a connected IP socket knows of its ends (asked of the system on first use). */
-function ipInfo(socket: net.Socket, family: SocketFamily): () => SocketInfo {
-  return () => ({
-    family,
-    localAddress: socket.localAddress ?? "",
-    localPort: socket.localPort,
-    remoteAddress: socket.remoteAddress ?? "",
-    remotePort: socket.remotePort,
-  });
-}
 
 /** Waits for the handshake of `socket`, then wraps it with the plain stream's `info`. */
 async function secured(socket: tls.TLSSocket, serverSide: boolean, info: SocketInfo, signal: AbortSignal): Promise<RawStream> {
@@ -166,18 +154,7 @@ export function createNodeNet(): NetBackend {
     // Deno's node:net ignores ipv6Only: its "::" listeners are always dual-stack.
     ipv6OnlyListeners: currentRuntime() !== "deno",
 
-    async connectTcp(settings: TcpConnectSettings, signal: AbortSignal): Promise<RawStream> {
-      const socket = net.connect({
-        host: settings.host,
-        port: settings.port,
-        localAddress: settings.localHost,
-        localPort: settings.localPort,
-        allowHalfOpen: true,
-        noDelay: true,
-      });
-      await settleOn(socket, "connect", signal, () => socket.destroy());
-      return new NodeStream(socket, ipInfo(socket, net.isIPv6(settings.host) ? "IPv6" : "IPv4"));
-    },
+    connectTcp: connectNodeTcp,
 
     async listenTcp(settings: TcpListenSettings): Promise<RawListener> {
       const server = net.createServer({ allowHalfOpen: true, noDelay: true });

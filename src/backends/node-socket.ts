@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type net from "node:net";
-import { isIP } from "node:net";
+import net from "node:net";
 import tls from "node:tls";
 import { ChunkQueue } from "./chunk-queue.ts";
 import { currentRuntime } from "./detect.ts";
@@ -14,7 +13,9 @@ import {
   type CancelWait,
   EOF,
   type RawStream,
+  type SocketFamily,
   type SocketInfo,
+  type TcpConnectSettings,
   type TlsClientSettings,
   type TlsInfo,
   type TlsServerSettings,
@@ -240,7 +241,7 @@ function copy<T>(list: readonly T[] | undefined): T[] | undefined {
 export function clientTlsOptions(settings: TlsClientSettings, fallbackHost?: string): tls.ConnectionOptions {
   const name = settings.serverName ?? fallbackHost;
   // SNI carries host names only (RFC 6066); an IP address is verified as `host`.
-  const ip = name !== undefined && isIP(name) !== 0;
+  const ip = name !== undefined && net.isIP(name) !== 0;
   return {
     servername: ip ? undefined : name,
     host: name,
@@ -274,4 +275,39 @@ export function readTlsInfo(socket: tls.TLSSocket, serverSide: boolean): TlsInfo
     cipher: socket.getCipher()?.name,
     peerCertificate: raw === undefined ? null : new Uint8Array(raw),
   };
+}
+
+/** What a connected IP socket knows of its ends, asked of the system on first use. */
+export function ipInfo(socket: net.Socket, family: SocketFamily): () => SocketInfo {
+  return () => ({
+    family,
+    localAddress: socket.localAddress ?? "",
+    localPort: socket.localPort,
+    remoteAddress: socket.remoteAddress ?? "",
+    remotePort: socket.remotePort,
+  });
+}
+
+/**
+ * Connects over TCP with node:net: the node backend's connect, and the deno backend's
+ * when a local address must be bound (which Deno.connect cannot do). A failed or
+ * aborted connect rejects only once the socket is closed (destroy() closes it in a
+ * later turn), so nothing half made outlives the rejection.
+ */
+export async function connectNodeTcp(settings: TcpConnectSettings, signal: AbortSignal): Promise<NodeStream> {
+  const socket = net.connect({
+    host: settings.host,
+    port: settings.port,
+    localAddress: settings.localHost,
+    localPort: settings.localPort,
+    allowHalfOpen: true,
+    noDelay: true,
+  });
+  try {
+    await settleOn(socket, "connect", signal, () => socket.destroy());
+  } catch (err) {
+    if (!socket.closed) await new Promise((resolve) => socket.once("close", resolve));
+    throw err;
+  }
+  return new NodeStream(socket, ipInfo(socket, net.isIPv6(settings.host) ? "IPv6" : "IPv4"));
 }
