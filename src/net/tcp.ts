@@ -134,8 +134,11 @@ function attempt(address: string, port: number, localHost: string | undefined, l
  * Races connection attempts to `targets` as RFC 8305 says, and returns the first
  * connection made. The attempts run in a task group: the winner cancels the group,
  * which aborts every other attempt (and closes one that connected at the same moment).
+ *
+ * @internal Exported for the conformance suite, which races explicit address lists
+ * (test machines seldom have a name that resolves to both families).
  */
-async function happyEyeballs(
+export async function happyEyeballs(
   targets: readonly string[],
   port: number,
   localHost: string | undefined,
@@ -273,12 +276,4 @@ function wildcards(family: "IPv4" | "IPv6" | undefined, ipv6Only: boolean): Arra
 function isFamilyUnsupported(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return code === "EAFNOSUPPORT" || code === "EADDRNOTAVAIL";
-}
-
-/**
- * @internal Happy Eyeballs over an explicit address list, for the conformance suite:
- * test machines rarely have a name that resolves to both families.
- */
-export async function happyEyeballsForTests(addresses: string[], port: number, delay: number): Promise<SocketStream> {
-  return new SocketStream(await happyEyeballs(addresses, port, undefined, undefined, delay, `${addresses.join(",")}:${port}`));
 }

@@ -15,6 +15,7 @@ import {
   isCancelled,
   SocketAttribute,
   type SocketListener,
+  SocketStream,
   withTaskGroup,
 } from "../../src/index.ts";
 import { closedPort, codeOf, str, text } from "./helpers.ts";
@@ -163,6 +164,7 @@ describe("net/tcp connect", () => {
  * machines seldom have a name that resolves to both families.
  */
 async function connectTcpAddresses(addresses: string[], port: number, delay = 60_000) {
-  const { happyEyeballsForTests } = await import("../../src/net/tcp.ts");
-  return await happyEyeballsForTests(addresses, port, delay);
+  const { happyEyeballs } = await import("../../src/net/tcp.ts");
+  const raw = await happyEyeballs(addresses, port, undefined, undefined, delay, `${addresses.join(",")}:${port}`);
+  return new SocketStream(raw);
 }
