@@ -29,6 +29,8 @@ export {
   getCancelledErrorClass,
   IncompleteRead,
   isCancelled,
+  OSError,
+  type OSErrorDetails,
   TaskCancelledError,
   TimeoutError,
   TypedAttributeLookupError,

@@ -6,7 +6,10 @@
  * @module
  */
 
+import type { FileBackend } from "./files.ts";
+import type { FsBackend } from "./fs.ts";
 import type { NetBackend } from "./net.ts";
+import type { ProcessBackend } from "./process.ts";
 
 /** The names of the runtimes structio runs on, and of their adapters. */
 export type RuntimeName = "node" | "deno" | "bun";
@@ -67,6 +70,12 @@ export interface Backend {
   printError(text: string): void;
   /** Sockets, TLS and DNS. */
   readonly net: NetBackend;
+  /** Opening files, and reading and writing through them. */
+  readonly files: FileBackend;
+  /** Filesystem operations on paths. */
+  readonly fs: FsBackend;
+  /** Subprocesses. */
+  readonly processes: ProcessBackend;
 }
 
 /** The numbers of the shutdown signals, for exit statuses of 128 + n. */

@@ -6,6 +6,9 @@
  */
 import type { Backend, ShutdownSignal } from "./backend.ts";
 import { createBunNet } from "./bun-net.ts";
+import { createBunFiles } from "./bun-files.ts";
+import { createBunFs } from "./bun-fs.ts";
+import { createBunProcesses } from "./bun-process.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Bun namespace this adapter uses (so no Bun type package is needed). */
@@ -69,5 +72,8 @@ export function createBunBackend(): Backend {
       console.error(text);
     },
     net: createBunNet(),
+    files: createBunFiles(),
+    fs: createBunFs(),
+    processes: createBunProcesses(),
   };
 }

@@ -5,6 +5,9 @@
  */
 import type { Backend, ShutdownSignal } from "./backend.ts";
 import { createDenoNet } from "./deno-net.ts";
+import { createDenoFiles } from "./deno-files.ts";
+import { createDenoFs } from "./deno-fs.ts";
+import { createDenoProcesses } from "./deno-process.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 /** The slice of the Deno namespace this adapter uses (so no Deno type package is needed). */
@@ -64,5 +67,8 @@ export function createDenoBackend(): Backend {
       ns.stderr.writeSync(encoder.encode(text + "\n"));
     },
     net: createDenoNet(),
+    files: createDenoFiles(),
+    fs: createDenoFs(),
+    processes: createDenoProcesses(),
   };
 }

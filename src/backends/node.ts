@@ -9,6 +9,9 @@ import { performance } from "node:perf_hooks";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
 import type { Backend, ShutdownSignal } from "./backend.ts";
 import { createNodeNet } from "./node-net.ts";
+import { createNodeFiles } from "./node-files.ts";
+import { createNodeFs } from "./node-fs.ts";
+import { createNodeProcesses } from "./node-process.ts";
 import { HandleTimer, keepAliveWithInterval, type TimerOps } from "./handle-timer.ts";
 
 type NodeTimeout = ReturnType<typeof setTimeout>;
@@ -45,5 +48,8 @@ export function createNodeBackend(): Backend {
       process.stderr.write(text + "\n");
     },
     net: createNodeNet(),
+    files: createNodeFiles(),
+    fs: createNodeFs(),
+    processes: createNodeProcesses(),
   };
 }

@@ -349,3 +349,73 @@ export class ConnectionFailed extends Error {
     this.attempts = attempts;
   }
 }
+
+/** What an {@link OSError} is about: the operation and the paths it worked on. */
+export interface OSErrorDetails {
+  /** The operation that failed, named after its system call (`open`, `rename`, `spawn`). */
+  syscall: string;
+  /** The path (or command) the operation worked on. */
+  path?: string;
+  /** The second path of a two-path operation (the target of a rename, copy or link). */
+  dest?: string;
+  /** The runtime's own error. */
+  cause?: unknown;
+}
+
+/**
+ * Raised when the operating system refuses a file, directory or process operation.
+ * `code` is the POSIX error name the runtime reported (`ENOENT`, `EACCES`, `EEXIST`,
+ * `ENOTDIR`, …) on every runtime, `path` (and `dest`) the paths involved, and `cause`
+ * the runtime's own error. AnyIO and Python raise `OSError` subclasses here.
+ *
+ * @example
+ * ```ts
+ * import { OSError, Path } from "structio";
+ *
+ * try {
+ *   await new Path("/no/such/file").readText();
+ * } catch (err) {
+ *   if (!(err instanceof OSError) || err.code !== "ENOENT") throw err;
+ *   console.log("missing:", err.path);
+ * }
+ * ```
+ */
+export class OSError extends Error {
+  /** The POSIX error name, such as `ENOENT`; `EUNKNOWN` if the runtime gave none. */
+  readonly code: string;
+  /** The operation that failed. */
+  readonly syscall: string;
+  /** The path (or command) involved, if any. */
+  readonly path: string | undefined;
+  /** The second path of a two-path operation, if any. */
+  readonly dest: string | undefined;
+
+  constructor(code: string, description: string, details: OSErrorDetails) {
+    const paths = details.path === undefined
+      ? ""
+      : details.dest === undefined
+      ? ` '${details.path}'`
+      : ` '${details.path}' -> '${details.dest}'`;
+    super(`${code}: ${description}, ${details.syscall}${paths}`, { cause: details.cause });
+    this.name = "OSError";
+    this.code = code;
+    this.syscall = details.syscall;
+    this.path = details.path;
+    this.dest = details.dest;
+  }
+}
+
+/**
+ * @internal Wraps an error a backend raised for a file or process operation into an
+ * {@link OSError} naming the operation and paths. Backends make sure such errors carry
+ * the POSIX name as `code`; an error without one (a bug, a TypeError) passes unchanged.
+ */
+export function asOSError(err: unknown, details: Omit<OSErrorDetails, "cause">): unknown {
+  if (err instanceof OSError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  // Node's messages read "ENOENT: no such file or directory, open '/x'": keep the middle.
+  const description = message.match(/^E[A-Z0-9]+: ([^,]*)/)?.[1] ?? message;
+  return new OSError(code, description, { ...details, cause: err });
+}

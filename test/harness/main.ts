@@ -6,7 +6,8 @@
  * Usage: <runtime> test/harness/main.ts [--filter text]
  */
 import process from "node:process";
-import { readdirSync, readlinkSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentRuntime, run } from "../../src/index.ts";
@@ -57,27 +58,52 @@ function activeResources(): string[] {
 }
 
 /**
- * The sockets this process holds open, from /proc/self/fd (Linux). Every runtime can
- * read it, so it catches a socket left open by any backend, including on Deno and Bun,
- * whose getActiveResourcesInfo() lists nothing. Empty where /proc is not there.
+ * The sockets, pipes and files this process holds open, from /proc/self/fd (Linux), as
+ * "fd -> target". Every runtime can read it, so it catches a descriptor left open by any
+ * backend, including on Deno and Bun, whose getActiveResourcesInfo() lists nothing.
+ * Devices and anonymous inodes (the runtime's own event loop) are not counted. Empty
+ * where /proc is not there.
  */
-function openSockets(): string[] {
+function openDescriptors(): string[] {
   let fds: string[];
   try {
     fds = readdirSync("/proc/self/fd");
   } catch {
     return [];
   }
-  const sockets: string[] = [];
+  const open: string[] = [];
   for (const fd of fds) {
     try {
       const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith("socket:")) sockets.push(target);
+      const counted = target.startsWith("socket:") || target.startsWith("pipe:") ||
+        (target.startsWith("/") && !target.startsWith("/dev/") && !target.startsWith("/proc/"));
+      if (counted) open.push(`${fd} -> ${target}`);
     } catch {
       // Closed between listing and reading (the listing's own descriptor, say).
     }
   }
-  return sockets;
+  return open;
+}
+
+/**
+ * The child processes of this process, running or not yet reaped (zombies), from
+ * /proc/self/task/<thread>/children (Linux; a runtime may spawn from any thread).
+ */
+function childProcesses(): string[] {
+  const children: string[] = [];
+  try {
+    for (const thread of readdirSync("/proc/self/task")) {
+      try {
+        const list = readFileSync(`/proc/self/task/${thread}/children`, "utf8").trim();
+        if (list !== "") children.push(...list.split(" "));
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    return [];
+  }
+  return children;
 }
 
 function waitMacrotask(): Promise<void> {
@@ -88,7 +114,8 @@ async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> 
   const problems: string[] = [];
   unhandled = [];
   const before = activeResources().length;
-  const socketsBefore = new Set(openSockets());
+  const descriptorsBefore = new Set(openDescriptors());
+  const childrenBefore = new Set(childProcesses());
   let runner: Runner | undefined;
   const defaultRunner = getDefaultRunner();
   let guard: ReturnType<typeof setTimeout> | undefined;
@@ -120,20 +147,26 @@ async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> 
     after = activeResources();
   }
   if (after.length > before) problems.push(`left runtime resources behind: ${after.join(", ")}`);
-  const newSockets = () => openSockets().filter((socket) => !socketsBefore.has(socket));
-  let leftSockets = newSockets();
-  for (let turn = 0; turn < 20 && leftSockets.length > 0; turn++) {
+  const newDescriptors = () => openDescriptors().filter((fd) => !descriptorsBefore.has(fd));
+  const newChildren = () => childProcesses().filter((pid) => !childrenBefore.has(pid));
+  const leaks = () => [...newDescriptors(), ...newChildren()];
+  let left = leaks();
+  for (let turn = 0; turn < 20 && left.length > 0; turn++) {
     await waitMacrotask();
-    leftSockets = newSockets();
+    left = leaks();
   }
   // A runtime may let a closed socket go a little later on its own: Deno's TLS keeps a
-  // TLS 1.3 client's socket for 100 ms after close, by design. Give such sockets up to
-  // half a second of timer turns; a socket that is really left open stays past that.
-  for (let turn = 0; turn < 20 && leftSockets.length > 0; turn++) {
+  // TLS 1.3 client's socket for 100 ms after close, by design, and a killed child is
+  // reaped when the runtime notices its exit. Give such leftovers up to half a second
+  // of timer turns; a descriptor or process that is really left stays past that.
+  for (let turn = 0; turn < 20 && left.length > 0; turn++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
-    leftSockets = newSockets();
+    left = leaks();
   }
-  if (leftSockets.length > 0) problems.push(`left ${leftSockets.length} socket(s) open`);
+  const fdsLeft = newDescriptors();
+  if (fdsLeft.length > 0) problems.push(`left ${fdsLeft.length} descriptor(s) open: ${fdsLeft.join(", ")}`);
+  const childrenLeft = newChildren();
+  if (childrenLeft.length > 0) problems.push(`left ${childrenLeft.length} child process(es) behind: ${childrenLeft.join(", ")}`);
   for (const reason of unhandled) problems.push(`unhandled rejection: ${formatError(reason)}`);
   return problems;
 }
@@ -145,6 +178,10 @@ async function main(): Promise<void> {
   const noop = () => {};
   process.on("SIGINT", noop);
   process.off("SIGINT", noop);
+  // Likewise, Bun keeps a pipe open once it first ran a child process: run one of each
+  // kind now, so that the first test that starts a process is not charged with it.
+  execFileSync("true");
+  await new Promise((resolve) => spawn("true").on("close", resolve));
   const args = process.argv.slice(2);
   const filterAt = args.indexOf("--filter");
   const filter = filterAt >= 0 ? args[filterAt + 1] ?? "" : "";
