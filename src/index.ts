@@ -13,7 +13,7 @@
  *
  * @module
  */
-export type { Backend, BackendTimer, RuntimeName, ShutdownSignal } from "./backends/backend.ts";
+export type { Backend, BackendTimer, RuntimeName, ShutdownSignal, SignalName } from "./backends/backend.ts";
 export { currentRuntime } from "./backends/detect.ts";
 export { CancelScope, type CancelScopeOptions } from "./core/cancel-scope.ts";
 export { cancelShieldedCheckpoint, checkpoint, checkpointIfCancelled } from "./core/checkpoint.ts";
@@ -140,3 +140,4 @@ export {
   UNIXDatagramSocket,
   type UnixListenerOptions,
 } from "./net/index.ts";
+export { openSignalReceiver, SignalReceiver } from "./signals/index.ts";

@@ -10,12 +10,15 @@ import type { FileBackend } from "./files.ts";
 import type { FsBackend } from "./fs.ts";
 import type { NetBackend } from "./net.ts";
 import type { ProcessBackend } from "./process.ts";
+import type { SignalName } from "./signals.ts";
 
 /** The names of the runtimes structio runs on, and of their adapters. */
 export type RuntimeName = "node" | "deno" | "bun";
 
 /** The signals `main()` listens to. */
 export type ShutdownSignal = "SIGINT" | "SIGTERM";
+
+export type { SignalName } from "./signals.ts";
 
 /**
  * The single runtime timer that drives the library's timer queue. The queue keeps every
@@ -53,9 +56,12 @@ export interface Backend {
   yieldMacrotask(callback: () => void): void;
   /**
    * Calls `handler` when the process receives one of `signals`, and returns a function
-   * that removes the handler again (restoring the runtime's default behaviour).
+   * that removes the handler again (restoring the runtime's default behaviour once no
+   * other handler is left for a signal). Handlers installed for the same signal all run.
    */
-  onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void): () => void;
+  onSignals(signals: readonly SignalName[], handler: (signal: SignalName) => void): () => void;
+  /** The number of signal `name` on this platform, or undefined if it has none. */
+  signalNumber(name: string): number | undefined;
   /**
    * Keeps the process alive until the returned function is called. A program waiting
    * only for signals (a server waiting for Ctrl-C) holds no other handle, and runtimes
@@ -77,6 +83,3 @@ export interface Backend {
   /** Subprocesses. */
   readonly processes: ProcessBackend;
 }
-
-/** The numbers of the shutdown signals, for exit statuses of 128 + n. */
-export const SIGNAL_NUMBERS: Readonly<Record<ShutdownSignal, number>> = { SIGINT: 2, SIGTERM: 15 };

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Backend, ShutdownSignal } from "./backend.ts";
+import type { Backend } from "./backend.ts";
+import { installSignalHandlers, signalNumber } from "./signals.ts";
 import { createBunNet } from "./bun-net.ts";
 import { createBunFiles } from "./bun-files.ts";
 import { createBunFs } from "./bun-fs.ts";
@@ -54,13 +55,10 @@ export function createBunBackend(): Backend {
     now: () => ns.nanoseconds() / 1e6,
     createTimer: (onFire) => new HandleTimer(bunTimerOps, onFire),
     yieldMacrotask: (callback) => void setImmediateFn(callback),
-    onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void) {
-      const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
-      for (const [signal, listener] of listeners) proc.on(signal, listener);
-      return () => {
-        for (const [signal, listener] of listeners) proc.off(signal, listener);
-      };
-    },
+    onSignals: (signals, handler) =>
+      installSignalHandlers(signals, handler, (signal, listener) => proc.on(signal, listener), (signal, listener) =>
+        proc.off(signal, listener)),
+    signalNumber,
     keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       proc.exitCode = code;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Backend, ShutdownSignal } from "./backend.ts";
+import type { Backend } from "./backend.ts";
+import { installSignalHandlers, signalNumber } from "./signals.ts";
 import { createDenoNet } from "./deno-net.ts";
 import { createDenoFiles } from "./deno-files.ts";
 import { createDenoFs } from "./deno-fs.ts";
@@ -49,13 +50,10 @@ export function createDenoBackend(): Backend {
     yieldMacrotask: setImmediateFn === undefined
       ? (callback) => void setTimeout(callback, 0)
       : (callback) => void setImmediateFn(callback),
-    onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void) {
-      const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
-      for (const [signal, listener] of listeners) ns.addSignalListener(signal, listener);
-      return () => {
-        for (const [signal, listener] of listeners) ns.removeSignalListener(signal, listener);
-      };
-    },
+    onSignals: (signals, handler) =>
+      installSignalHandlers(signals, handler, (signal, listener) => ns.addSignalListener(signal, listener), (signal, listener) =>
+        ns.removeSignalListener(signal, listener)),
+    signalNumber,
     keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       ns.exitCode = code;

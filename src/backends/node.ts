@@ -7,7 +7,8 @@
 import process from "node:process";
 import { performance } from "node:perf_hooks";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
-import type { Backend, ShutdownSignal } from "./backend.ts";
+import type { Backend } from "./backend.ts";
+import { installSignalHandlers, signalNumber } from "./signals.ts";
 import { createNodeNet } from "./node-net.ts";
 import { createNodeFiles } from "./node-files.ts";
 import { createNodeFs } from "./node-fs.ts";
@@ -30,13 +31,10 @@ export function createNodeBackend(): Backend {
     now: () => performance.now(),
     createTimer: (onFire) => new HandleTimer(nodeTimerOps, onFire),
     yieldMacrotask: (callback) => void setImmediate(callback),
-    onSignals(signals: readonly ShutdownSignal[], handler: (signal: ShutdownSignal) => void) {
-      const listener = (signal: NodeJS.Signals) => handler(signal as ShutdownSignal);
-      for (const signal of signals) process.on(signal, listener);
-      return () => {
-        for (const signal of signals) process.off(signal, listener);
-      };
-    },
+    onSignals: (signals, handler) =>
+      installSignalHandlers(signals, handler, (signal, listener) => process.on(signal, listener), (signal, listener) =>
+        process.off(signal, listener)),
+    signalNumber,
     keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       process.exitCode = code;

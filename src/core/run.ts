@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type RuntimeName, SIGNAL_NUMBERS, type ShutdownSignal } from "../backends/backend.ts";
+import type { RuntimeName, ShutdownSignal } from "../backends/backend.ts";
 import { loadBackend } from "../backends/index.ts";
 import { CancelScope } from "./cancel-scope.ts";
 import { createRootScope, currentScope, insideRun, runInScope } from "./context.ts";
@@ -99,6 +99,8 @@ export function getBackend(): Backend {
 export async function main(fn: () => unknown, options: RunOptions = {}): Promise<number> {
   if (typeof fn !== "function") throw new TypeError(`fn must be a function, not ${typeof fn}`);
   const backend = loadBackend(checkOptions(options).backend);
+  // A process ended by signal n exits with status 128 + n, as shells report it.
+  const exitStatus = (signal: string) => 128 + backend.signalNumber(signal)!;
   let received: ShutdownSignal | undefined;
   let code: number;
   try {
@@ -106,8 +108,8 @@ export async function main(fn: () => unknown, options: RunOptions = {}): Promise
       const scope = new CancelScope();
       const release = backend.keepAlive();
       const stopListening = backend.onSignals(["SIGINT", "SIGTERM"], (signal) => {
-        if (received !== undefined) backend.exit(128 + SIGNAL_NUMBERS[signal]);
-        received = signal;
+        if (received !== undefined) backend.exit(exitStatus(signal));
+        received = signal as ShutdownSignal;
         scope.cancel(`received ${signal}`);
       });
       try {
@@ -117,10 +119,10 @@ export async function main(fn: () => unknown, options: RunOptions = {}): Promise
         release();
       }
     }, options);
-    code = received === undefined ? 0 : 128 + SIGNAL_NUMBERS[received];
+    code = received === undefined ? 0 : exitStatus(received);
   } catch (err) {
     if (received !== undefined && isCancelled(err)) {
-      code = 128 + SIGNAL_NUMBERS[received];
+      code = exitStatus(received);
     } else {
       backend.printError(formatError(err));
       code = 1;

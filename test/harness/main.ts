@@ -12,6 +12,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentRuntime, run } from "../../src/index.ts";
 import { availableBackends } from "../../src/backends/index.ts";
+import { installedSignalHandlers } from "../../src/backends/signals.ts";
 import { currentScope, defaultRunner as getDefaultRunner, type Runner } from "../../src/core/context.ts";
 import { liveTasks } from "../../src/core/task.ts";
 import type { RuntimeName } from "../../src/backends/backend.ts";
@@ -116,6 +117,7 @@ async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> 
   const before = activeResources().length;
   const descriptorsBefore = new Set(openDescriptors());
   const childrenBefore = new Set(childProcesses());
+  const signalHandlersBefore = installedSignalHandlers.count;
   let runner: Runner | undefined;
   const defaultRunner = getDefaultRunner();
   let guard: ReturnType<typeof setTimeout> | undefined;
@@ -163,6 +165,8 @@ async function runCase(test: TestCase, backend: RuntimeName): Promise<string[]> 
     await new Promise((resolve) => setTimeout(resolve, 25));
     left = leaks();
   }
+  const handlersLeft = installedSignalHandlers.count - signalHandlersBefore;
+  if (handlersLeft > 0) problems.push(`left ${handlersLeft} signal handler(s) installed`);
   const fdsLeft = newDescriptors();
   if (fdsLeft.length > 0) problems.push(`left ${fdsLeft.length} descriptor(s) open: ${fdsLeft.join(", ")}`);
   const childrenLeft = newChildren();

@@ -1,0 +1,83 @@
+/**
+ * POSIX signals: the ones a program may catch, their numbers, and a count of the
+ * handlers installed through a backend (for the test harness's leak check).
+ *
+ * @module
+ */
+import { constants } from "node:os";
+
+/**
+ * The signals a program can catch on every runtime. SIGKILL and SIGSTOP cannot be
+ * caught at all, and SIGSEGV, SIGBUS, SIGFPE and SIGILL report faults of the runtime
+ * itself, which no runtime lets JavaScript handle.
+ */
+export const CATCHABLE_SIGNALS = [
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGTRAP",
+  "SIGABRT",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGPIPE",
+  "SIGALRM",
+  "SIGTERM",
+  "SIGCHLD",
+  "SIGCONT",
+  "SIGTSTP",
+  "SIGTTIN",
+  "SIGTTOU",
+  "SIGURG",
+  "SIGXCPU",
+  "SIGXFSZ",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGWINCH",
+  "SIGIO",
+  "SIGSYS",
+] as const;
+
+/** The name of a signal a program can catch, such as `"SIGTERM"`. */
+export type SignalName = typeof CATCHABLE_SIGNALS[number];
+
+/**
+ * The number of the signal `name` on this platform (they differ between Linux and
+ * macOS), or undefined for a name the platform does not know. node:os has the table on
+ * all three runtimes.
+ */
+export function signalNumber(name: string): number | undefined {
+  const numbers = constants.signals as Record<string, number>;
+  return Object.hasOwn(numbers, name) ? numbers[name] : undefined;
+}
+
+/** The name of signal number `n` on this platform, or undefined. */
+export function signalName(n: number): string | undefined {
+  for (const [name, value] of Object.entries(constants.signals)) if (value === n) return name;
+  return undefined;
+}
+
+/** How many signal handlers backends have installed and not removed yet. */
+export const installedSignalHandlers = { count: 0 };
+
+/**
+ * Installs `handler` for each of `signals` with the runtime's `add`, and returns the
+ * function that removes them with `remove` (once, however often it is called). Every
+ * backend's onSignals goes through here, so the count above covers them all.
+ */
+export function installSignalHandlers(
+  signals: readonly SignalName[],
+  handler: (signal: SignalName) => void,
+  add: (signal: SignalName, listener: () => void) => void,
+  remove: (signal: SignalName, listener: () => void) => void,
+): () => void {
+  const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
+  for (const [signal, listener] of listeners) add(signal, listener);
+  installedSignalHandlers.count += listeners.length;
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    for (const [signal, listener] of listeners) remove(signal, listener);
+    installedSignalHandlers.count -= listeners.length;
+  };
+}
