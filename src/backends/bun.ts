@@ -5,7 +5,8 @@
  * @module
  */
 import type { Backend } from "./backend.ts";
-import { installSignalHandlers, signalNumber } from "./signals.ts";
+import { installSignalHandlers } from "./signals.ts";
+import { signalNumberOf } from "./signal-numbers.ts";
 import { createBunNet } from "./bun-net.ts";
 import { createBunFiles } from "./bun-files.ts";
 import { createBunFs } from "./bun-fs.ts";
@@ -58,7 +59,7 @@ export function createBunBackend(): Backend {
     onSignals: (signals, handler) =>
       installSignalHandlers(signals, handler, (signal, listener) => proc.on(signal, listener), (signal, listener) =>
         proc.off(signal, listener)),
-    signalNumber,
+    signalNumber: signalNumberOf,
     keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       proc.exitCode = code;

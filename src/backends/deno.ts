@@ -4,7 +4,8 @@
  * @module
  */
 import type { Backend } from "./backend.ts";
-import { installSignalHandlers, signalNumber } from "./signals.ts";
+import { installSignalHandlers } from "./signals.ts";
+import { signalNumberOf } from "./signal-numbers.ts";
 import { createDenoNet } from "./deno-net.ts";
 import { createDenoFiles } from "./deno-files.ts";
 import { createDenoFs } from "./deno-fs.ts";
@@ -53,7 +54,7 @@ export function createDenoBackend(): Backend {
     onSignals: (signals, handler) =>
       installSignalHandlers(signals, handler, (signal, listener) => ns.addSignalListener(signal, listener), (signal, listener) =>
         ns.removeSignalListener(signal, listener)),
-    signalNumber,
+    signalNumber: signalNumberOf,
     keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       ns.exitCode = code;

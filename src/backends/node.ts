@@ -8,7 +8,8 @@ import process from "node:process";
 import { performance } from "node:perf_hooks";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
 import type { Backend } from "./backend.ts";
-import { installSignalHandlers, signalNumber } from "./signals.ts";
+import { installSignalHandlers } from "./signals.ts";
+import { signalNumberOf } from "./signal-numbers.ts";
 import { createNodeNet } from "./node-net.ts";
 import { createNodeFiles } from "./node-files.ts";
 import { createNodeFs } from "./node-fs.ts";
@@ -34,7 +35,7 @@ export function createNodeBackend(): Backend {
     onSignals: (signals, handler) =>
       installSignalHandlers(signals, handler, (signal, listener) => process.on(signal, listener), (signal, listener) =>
         process.off(signal, listener)),
-    signalNumber,
+    signalNumber: signalNumberOf,
     keepAlive: keepAliveWithInterval,
     setExitCode(code: number) {
       process.exitCode = code;

@@ -1,10 +1,10 @@
 /**
- * POSIX signals: the ones a program may catch, their numbers, and a count of the
- * handlers installed through a backend (for the test harness's leak check).
+ * Catching POSIX signals: the ones a program may catch, and the one path through which
+ * every backend installs handlers, which counts them (for the test harness's leak
+ * check). Their numbers are in signal-numbers.ts.
  *
  * @module
  */
-import { constants } from "node:os";
 
 /**
  * The signals a program can catch on every runtime. SIGKILL and SIGSTOP cannot be
@@ -39,22 +39,6 @@ export const CATCHABLE_SIGNALS = [
 
 /** The name of a signal a program can catch, such as `"SIGTERM"`. */
 export type SignalName = typeof CATCHABLE_SIGNALS[number];
-
-/**
- * The number of the signal `name` on this platform (they differ between Linux and
- * macOS), or undefined for a name the platform does not know. node:os has the table on
- * all three runtimes.
- */
-export function signalNumber(name: string): number | undefined {
-  const numbers = constants.signals as Record<string, number>;
-  return Object.hasOwn(numbers, name) ? numbers[name] : undefined;
-}
-
-/** The name of signal number `n` on this platform, or undefined. */
-export function signalName(n: number): string | undefined {
-  for (const [name, value] of Object.entries(constants.signals)) if (value === n) return name;
-  return undefined;
-}
 
 /** How many signal handlers backends have installed and not removed yet. */
 export const installedSignalHandlers = { count: 0 };

@@ -415,7 +415,55 @@ export function asOSError(err: unknown, details: Omit<OSErrorDetails, "cause">):
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return err;
   const message = err instanceof Error ? err.message : String(err);
-  // Node's messages read "ENOENT: no such file or directory, open '/x'": keep the middle.
-  const description = message.match(/^E[A-Z0-9]+: ([^,]*)/)?.[1] ?? message;
+  // Keep only the description: Node's messages read "ENOENT: no such file or directory,
+  // open '/x'", Deno's "No such file or directory (os error 2): stat '/x'".
+  const deno = message.match(/^(.*?) \(os error \d+\)/)?.[1];
+  const description = message.match(/^E[A-Z0-9]+: ([^,]*)/)?.[1] ??
+    (deno === undefined ? message : deno.charAt(0).toLowerCase() + deno.slice(1));
   return new OSError(code, description, { ...details, cause: err });
+}
+
+/**
+ * Raised by `runProcess()` (with `check`, the default) when the child exited with a
+ * status other than 0, or was ended by a signal. It carries what `runProcess()` would
+ * have returned: the return code (`-n` for signal `n`), the command as given, and the
+ * captured output (empty for a stream that was not a pipe).
+ *
+ * @example
+ * ```ts
+ * import { CalledProcessError, runProcess } from "structio";
+ *
+ * try {
+ *   await runProcess("echo oops >&2; exit 3");
+ * } catch (err) {
+ *   if (!(err instanceof CalledProcessError)) throw err;
+ *   console.log(err.returncode, new TextDecoder().decode(err.stderr)); // 3 "oops\n"
+ * }
+ * ```
+ */
+export class CalledProcessError extends Error {
+  /** The exit status, or `-n` when signal number `n` ended the child. */
+  readonly returncode: number;
+  /** The command as given: a shell command line, or the program and its arguments. */
+  readonly command: string | readonly string[];
+  /** What the child wrote to its standard output, if it was captured (else empty). */
+  readonly stdout: Uint8Array;
+  /** What the child wrote to its standard error, if it was captured (else empty). */
+  readonly stderr: Uint8Array;
+
+  constructor(returncode: number, command: string | readonly string[], stdout: Uint8Array, stderr: Uint8Array) {
+    const shown = typeof command === "string"
+      ? JSON.stringify(command)
+      : `[${command.map((arg) => JSON.stringify(arg)).join(", ")}]`;
+    super(
+      returncode < 0
+        ? `command ${shown} was ended by signal ${-returncode}`
+        : `command ${shown} exited with status ${returncode}`,
+    );
+    this.name = "CalledProcessError";
+    this.returncode = returncode;
+    this.command = command;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
 }
