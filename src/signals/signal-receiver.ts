@@ -58,9 +58,9 @@ function checkSignal(signal: unknown, name: string): void {
  * ```ts
  * import { moveOnAfter, openSignalReceiver } from "structio";
  *
- * using signals = openSignalReceiver("SIGUSR1");
- * process.kill(process.pid, "SIGUSR1");
- * console.log(await signals.receive()); // "SIGUSR1"
+ * using signals = openSignalReceiver("SIGUSR2");
+ * process.kill(process.pid, "SIGUSR2");
+ * console.log(await signals.receive()); // "SIGUSR2"
  * await moveOnAfter(10, () => signals.receive()); // nothing more within 10 ms
  * ```
  */

@@ -2,8 +2,10 @@
  * Signal receivers on every backend: signals sent to the test process itself and to a
  * child program. In the spirit of AnyIO's tests/test_signals.py.
  *
- * A receiver is always open before a signal is sent to this process: SIGUSR1 and
- * SIGUSR2 would otherwise end it.
+ * A receiver is always open before a signal is sent to this process: SIGUSR2 would
+ * otherwise end it. The tests use SIGWINCH (ignored by default) rather than SIGUSR1,
+ * which Node and Deno reserve for starting their debugger: on Deno it sometimes opened
+ * the inspector's TCP socket here even while a listener was installed.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -32,70 +34,70 @@ function sendToSelf(signal: SignalName): void {
 
 describe("signals", () => {
   test("receive() returns a signal sent to the process", async () => {
-    using signals = openSignalReceiver("SIGUSR1");
-    sendToSelf("SIGUSR1");
-    assert.equal(await signals.receive(), "SIGUSR1");
+    using signals = openSignalReceiver("SIGWINCH");
+    sendToSelf("SIGWINCH");
+    assert.equal(await signals.receive(), "SIGWINCH");
   });
 
   test("for await yields each signal; breaking out leaves the receiver usable", async () => {
-    using signals = openSignalReceiver("SIGUSR1", "SIGUSR2");
+    using signals = openSignalReceiver("SIGWINCH", "SIGUSR2");
     sendToSelf("SIGUSR2");
     for await (const signal of signals) {
       assert.equal(signal, "SIGUSR2");
       break;
     }
     assert.equal(signals.closed, false);
-    sendToSelf("SIGUSR1");
-    assert.equal(await signals.receive(), "SIGUSR1");
+    sendToSelf("SIGWINCH");
+    assert.equal(await signals.receive(), "SIGWINCH");
   });
 
   test("signals that arrive while nobody waits are kept, in order", async () => {
-    using all = openSignalReceiver("SIGUSR1", "SIGUSR2");
-    using first = openSignalReceiver("SIGUSR1");
+    using all = openSignalReceiver("SIGWINCH", "SIGUSR2");
+    using first = openSignalReceiver("SIGWINCH");
     using second = openSignalReceiver("SIGUSR2");
     // The single-signal receivers tell when each signal has arrived, so the order in
     // which `all` saw them is known.
-    sendToSelf("SIGUSR1");
+    sendToSelf("SIGWINCH");
     await first.receive();
     sendToSelf("SIGUSR2");
     await second.receive();
-    sendToSelf("SIGUSR1");
+    sendToSelf("SIGWINCH");
     await first.receive();
-    assert.deepEqual([await all.receive(), await all.receive(), await all.receive()], ["SIGUSR1", "SIGUSR2", "SIGUSR1"]);
+    assert.deepEqual([await all.receive(), await all.receive(), await all.receive()], ["SIGWINCH", "SIGUSR2", "SIGWINCH"]);
   });
 
   test("every open receiver of a signal gets it", async () => {
-    using a = openSignalReceiver("SIGUSR1");
-    using b = openSignalReceiver("SIGUSR1");
-    sendToSelf("SIGUSR1");
-    assert.deepEqual([await a.receive(), await b.receive()], ["SIGUSR1", "SIGUSR1"]);
+    using a = openSignalReceiver("SIGWINCH");
+    using b = openSignalReceiver("SIGWINCH");
+    sendToSelf("SIGWINCH");
+    assert.deepEqual([await a.receive(), await b.receive()], ["SIGWINCH", "SIGWINCH"]);
   });
 
   test("a signal named twice is received once per delivery", async () => {
-    using signals = openSignalReceiver("SIGUSR1", "SIGUSR1");
+    using signals = openSignalReceiver("SIGWINCH", "SIGWINCH");
     using witness = openSignalReceiver("SIGUSR2");
-    assert.deepEqual(signals.signals, ["SIGUSR1"]);
-    sendToSelf("SIGUSR1");
-    assert.equal(await signals.receive(), "SIGUSR1");
+    assert.deepEqual(signals.signals, ["SIGWINCH"]);
+    sendToSelf("SIGWINCH");
+    assert.equal(await signals.receive(), "SIGWINCH");
     // Nothing else is pending: the next signal received is the next one sent.
     sendToSelf("SIGUSR2");
     await witness.receive();
-    sendToSelf("SIGUSR1");
-    assert.equal(await signals.receive(), "SIGUSR1");
+    sendToSelf("SIGWINCH");
+    assert.equal(await signals.receive(), "SIGWINCH");
   });
 
   test("a cancelled wait takes no signal: the next one goes to the next receive", async () => {
-    using signals = openSignalReceiver("SIGUSR1");
+    using signals = openSignalReceiver("SIGWINCH");
     const result = await moveOnAfter(5, () => signals.receive());
     assert.equal(result, undefined);
-    sendToSelf("SIGUSR1");
-    assert.equal(await signals.receive(), "SIGUSR1");
+    sendToSelf("SIGWINCH");
+    assert.equal(await signals.receive(), "SIGWINCH");
   });
 
   test("receive in a cancelled scope raises Cancelled and leaves a pending signal", async () => {
-    using signals = openSignalReceiver("SIGUSR1");
-    using witness = openSignalReceiver("SIGUSR1");
-    sendToSelf("SIGUSR1");
+    using signals = openSignalReceiver("SIGWINCH");
+    using witness = openSignalReceiver("SIGWINCH");
+    sendToSelf("SIGWINCH");
     await witness.receive(); // it has arrived, so `signals` holds it
     const scope = new CancelScope();
     scope.cancel();
@@ -103,21 +105,21 @@ describe("signals", () => {
       const err = await thrownBy(() => signals.receive());
       assert.ok(isCancelled(err));
     });
-    assert.equal(await signals.receive(), "SIGUSR1");
+    assert.equal(await signals.receive(), "SIGWINCH");
   });
 
   test("a second task receiving at the same time raises BusyResourceError", async () => {
-    using signals = openSignalReceiver("SIGUSR1");
+    using signals = openSignalReceiver("SIGWINCH");
     await withTaskGroup(async (tg) => {
       tg.startSoon(() => signals.receive());
       await checkpoint();
       assert.ok((await thrownBy(() => signals.receive())) instanceof BusyResourceError);
-      sendToSelf("SIGUSR1");
+      sendToSelf("SIGWINCH");
     });
   });
 
   test("closing ends a waiting for-await loop, and receive() afterwards raises ClosedResourceError", async () => {
-    const signals = openSignalReceiver("SIGUSR1");
+    const signals = openSignalReceiver("SIGWINCH");
     const seen: SignalName[] = [];
     await withTaskGroup(async (tg) => {
       tg.startSoon(async () => {
@@ -148,7 +150,7 @@ describe("signals", () => {
     const none = await thrownBy(() => openSignalReceiver());
     assert.ok(none instanceof TypeError);
     assert.match(none.message, /signals must name at least one signal/);
-    const unknown = await thrownBy(() => openSignalReceiver("SIGUSR1", "SIGFOO" as SignalName));
+    const unknown = await thrownBy(() => openSignalReceiver("SIGWINCH", "SIGFOO" as SignalName));
     assert.ok(unknown instanceof RangeError);
     assert.match(unknown.message, /signals\[1\] must be one of SIGHUP, .*not "SIGFOO"/);
     const kill = await thrownBy(() => openSignalReceiver("SIGKILL" as SignalName));
