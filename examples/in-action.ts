@@ -19,6 +19,8 @@ import {
   isCancelled,
   main,
   moveOnAfter,
+  openProcess,
+  Path,
   sleep,
   sleepForever,
   SocketAttribute,
@@ -159,6 +161,52 @@ async function pipeline(): Promise<void> {
   say(`pipeline moved ${consumed} items; the producer was never more than ${maxAhead} ahead`);
 }
 
+/**
+ * Files and processes: walk the library's source tree, hash every file (four at a
+ * time), and let `sort` order the list by name. Ctrl-C (main()) stops every part of it
+ * cleanly: the walk, the hashing and the child process.
+ */
+async function hashTree(): Promise<void> {
+  const root = new Path(new URL("../src", import.meta.url));
+  const limiter = new CapacityLimiter(4);
+  const [send, receive] = createMemoryObjectStream<string>(8);
+  let lines: string[] = [];
+  await withTaskGroup(async (tg) => {
+    tg.startSoon(async function hashFiles() {
+      await using out = send; // closed once every file is hashed: the sorter sees the end
+      await withTaskGroup(async (hashers) => {
+        for await (const [dir, , files] of root.walk()) {
+          for (const name of files) {
+            hashers.startSoon(() =>
+              limiter.withToken(async () => {
+                const file = dir.join(name);
+                const digest = await crypto.subtle.digest("SHA-256", await file.readBytes());
+                const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+                await out.send(`${hex.slice(0, 12)}  ${file.relativeTo(root)}\n`);
+              })
+            );
+          }
+        }
+      });
+    });
+    tg.startSoon(async function sortByName() {
+      await using sorter = await openProcess(["sort", "-k", "2"], { stderr: "inherit" });
+      await withTaskGroup(async (io) => {
+        io.startSoon(async () => {
+          for await (const line of receive) await sorter.stdin!.send(new TextEncoder().encode(line));
+          await sorter.stdin!.aclose();
+        });
+        let text = "";
+        for await (const chunk of sorter.stdout!) text += new TextDecoder().decode(chunk, { stream: true });
+        lines = text.split("\n").filter((line) => line !== "");
+      });
+      await sorter.wait();
+    });
+  });
+  say(`hashed ${lines.length} source files, 4 at a time, sorted by sort(1); the first three:`);
+  for (const line of lines.slice(0, 3)) say(`  ${line}`);
+}
+
 /** A fan-out of 12 jobs, at most 3 at a time. */
 async function fanOut(): Promise<void> {
   const limiter = new CapacityLimiter(3);
@@ -234,5 +282,6 @@ await main(async () => {
   await pipeline();
   await fanOut();
   await echoServers();
+  await hashTree();
   say("all done");
 });
