@@ -51,6 +51,18 @@ export function yieldPoint(runner: Runner): Promise<void> | undefined {
 }
 
 /**
+ * Raises {@link Cancelled} if the current scope is cancelled; never yields. Returns the
+ * scope's runner, for the yield that completes the checkpoint (see `yieldPoint`).
+ *
+ * @internal The first half of a checkpoint whose second half must not raise.
+ */
+export function raiseIfCancelled(): Runner {
+  const scope = currentScope();
+  if (scope._effective) throw scope._cancelledError();
+  return scope._task!._runner;
+}
+
+/**
  * Raises {@link Cancelled} if the current scope is cancelled, otherwise lets other tasks
  * run and raises if a cancellation arrived meanwhile. Call it in long loops that do not
  * otherwise wait, so they can be cancelled.

@@ -4,13 +4,12 @@
  *
  * @module
  */
-import { EOF, type RawStream, type SocketInfo } from "../backends/net.ts";
-import { checkpoint, waitForEvent, yieldPoint } from "../core/checkpoint.ts";
-import type { Runner } from "../core/context.ts";
-import { currentScope } from "../core/context.ts";
-import { BrokenResourceError, BusyResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
+import type { RawStream, SocketInfo } from "../backends/net.ts";
+import { checkpoint } from "../core/checkpoint.ts";
+import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { checkBytes, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
+import { receiveWhenReady, sendWhenReady } from "../streams/readiness.ts";
 import { type TypedAttribute, type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteStream } from "../streams/types.ts";
 import { closeResource } from "./acquire.ts";
@@ -20,16 +19,6 @@ import { SocketAttribute } from "./attributes.ts";
 export function brokenBy(err: unknown): BrokenResourceError {
   const reason = err instanceof Error ? err.message : String(err);
   return new BrokenResourceError(`the connection broke: ${reason}`, { cause: err });
-}
-
-/**
- * Raises {@link Cancelled} if the current scope is cancelled; never yields. Returns the
- * scope's runner, for the yield that completes the checkpoint (see `yieldPoint`).
- */
-export function raiseIfCancelled(): Runner {
-  const scope = currentScope();
-  if (scope._effective) throw scope._cancelledError();
-  return scope._task!._runner;
 }
 
 /**
@@ -98,26 +87,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     if (this.#receiving) throw new BusyResourceError("receiving from this stream");
     this.#receiving = true;
     try {
-      const raw = this.#raw;
-      const runner = raiseIfCancelled();
-      for (let waited = false;; waited = true) {
-        if (this.#closed) throw new ClosedResourceError();
-        let chunk: Uint8Array | null | typeof EOF;
-        try {
-          chunk = raw.tryRead(maxBytes);
-        } catch (err) {
-          throw brokenBy(err);
-        }
-        if (chunk !== null) {
-          // Still a checkpoint when nothing had to be waited for: yield, but without
-          // raising, since the bytes are taken (completion wins; a cancellation that
-          // came meanwhile is raised by the next checkpoint).
-          if (!waited) await yieldPoint(runner);
-          if (chunk === EOF) throw new EndOfStream();
-          return chunk;
-        }
-        await waitForEvent((ready) => raw.onReadable(ready));
-      }
+      return await receiveWhenReady(this.#raw, maxBytes, this.#checkOpen, brokenBy);
     } finally {
       this.#receiving = false;
     }
@@ -138,24 +108,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     if (this.#sending) throw new BusyResourceError("sending to this stream");
     this.#sending = true;
     try {
-      const raw = this.#raw;
-      const runner = raiseIfCancelled();
-      for (let waited = false;; waited = true) {
-        this.#checkCanSend();
-        if (raw.writable()) {
-          try {
-            raw.write(data);
-          } catch (err) {
-            throw brokenBy(err);
-          }
-          // As in receive: the bytes are handed over first, so they leave at once, and
-          // the yield that makes this a checkpoint comes after, shielded, since the
-          // send is complete.
-          if (!waited) await yieldPoint(runner);
-          return;
-        }
-        await waitForEvent((ready) => raw.onWritable(ready));
-      }
+      await sendWhenReady(this.#raw, data, this.#checkCanSend, brokenBy);
     } finally {
       this.#sending = false;
     }
@@ -218,10 +171,14 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
     return this.#raw;
   }
 
-  #checkCanSend(): void {
+  readonly #checkOpen = (): void => {
+    if (this.#closed) throw new ClosedResourceError();
+  };
+
+  readonly #checkCanSend = (): void => {
     if (this.#closed) throw new ClosedResourceError();
     if (this.#eofSent) throw new ClosedResourceError("the sending side was closed by sendEof()");
-  }
+  };
 }
 
 /** The {@link SocketAttribute}s that `info` provides. */

@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { yieldPoint } from "../core/checkpoint.ts";
+import { raiseIfCancelled, yieldPoint } from "../core/checkpoint.ts";
 import { asOSError } from "../core/errors.ts";
 import { getBackend } from "../core/run.ts";
-import { raiseIfCancelled } from "../net/socket-stream.ts";
 import { type ProcessCommand, checkOpenOptions, commandArgv, commandCopy, type OpenProcessOptions, spawnSettings } from "./options.ts";
 import { Process } from "./process.ts";
 import type { SpawnSettings } from "../backends/process.ts";

@@ -6,9 +6,8 @@
 import type { Backend } from "../backends/backend.ts";
 import type { RawProcess } from "../backends/process.ts";
 import { CancelScope } from "../core/cancel-scope.ts";
-import { waitForEvent, yieldPoint } from "../core/checkpoint.ts";
+import { raiseIfCancelled, waitForEvent, yieldPoint } from "../core/checkpoint.ts";
 import { isCancelled } from "../core/errors.ts";
-import { raiseIfCancelled } from "../net/socket-stream.ts";
 import type { AsyncResource } from "../streams/types.ts";
 import type { ProcessCommand } from "./options.ts";
 import { ProcessReceiveStream } from "./receive-stream.ts";

@@ -4,13 +4,11 @@
  * @module
  */
 import type { RawReadPipe } from "../backends/process.ts";
-import { EOF } from "../backends/net.ts";
-import { waitForEvent, yieldPoint } from "../core/checkpoint.ts";
-import { BrokenResourceError, BusyResourceError, ClosedResourceError, EndOfStream } from "../core/errors.ts";
+import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { closeResource } from "../net/acquire.ts";
-import { raiseIfCancelled } from "../net/socket-stream.ts";
 import { checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
+import { receiveWhenReady } from "../streams/readiness.ts";
 import { TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteReceiveStream } from "../streams/types.ts";
 
@@ -70,30 +68,15 @@ export class ProcessReceiveStream extends TypedAttributeProvider implements Byte
     if (this.#receiving) throw new BusyResourceError("receiving from this stream");
     this.#receiving = true;
     try {
-      const raw = this.#raw;
-      const runner = raiseIfCancelled();
-      for (let waited = false;; waited = true) {
-        if (this.#closed) throw new ClosedResourceError();
-        let chunk: Uint8Array | null | typeof EOF;
-        try {
-          chunk = raw.tryRead(maxBytes);
-        } catch (err) {
-          throw pipeBrokenBy(err);
-        }
-        if (chunk !== null) {
-          // The bytes are taken: the yield that keeps this a checkpoint does not raise
-          // (completion wins; a cancellation that came meanwhile is raised by the next
-          // checkpoint).
-          if (!waited) await yieldPoint(runner);
-          if (chunk === EOF) throw new EndOfStream();
-          return chunk;
-        }
-        await waitForEvent((ready) => raw.onReadable(ready));
-      }
+      return await receiveWhenReady(this.#raw, maxBytes, this.#checkOpen, pipeBrokenBy);
     } finally {
       this.#receiving = false;
     }
   }
+
+  readonly #checkOpen = (): void => {
+    if (this.#closed) throw new ClosedResourceError();
+  };
 
   /**
    * Closes the pipe, dropping what was not received. Idempotent; never raises

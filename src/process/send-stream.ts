@@ -4,11 +4,10 @@
  * @module
  */
 import type { RawWritePipe } from "../backends/process.ts";
-import { waitForEvent, yieldPoint } from "../core/checkpoint.ts";
 import { BusyResourceError, ClosedResourceError } from "../core/errors.ts";
 import { closeResource } from "../net/acquire.ts";
-import { raiseIfCancelled } from "../net/socket-stream.ts";
 import { checkBytes } from "../streams/checks.ts";
+import { sendWhenReady } from "../streams/readiness.ts";
 import { TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteSendStream } from "../streams/types.ts";
 import { pipeBrokenBy } from "./receive-stream.ts";
@@ -61,26 +60,15 @@ export class ProcessSendStream extends TypedAttributeProvider implements ByteSen
     if (this.#sending) throw new BusyResourceError("sending to this stream");
     this.#sending = true;
     try {
-      const raw = this.#raw;
-      const runner = raiseIfCancelled();
-      for (let waited = false;; waited = true) {
-        if (this.#closed) throw new ClosedResourceError();
-        if (raw.writable()) {
-          try {
-            raw.write(data);
-          } catch (err) {
-            throw pipeBrokenBy(err);
-          }
-          // Handed over: the yield that keeps this a checkpoint does not raise.
-          if (!waited) await yieldPoint(runner);
-          return;
-        }
-        await waitForEvent((ready) => raw.onWritable(ready));
-      }
+      await sendWhenReady(this.#raw, data, this.#checkOpen, pipeBrokenBy);
     } finally {
       this.#sending = false;
     }
   }
+
+  readonly #checkOpen = (): void => {
+    if (this.#closed) throw new ClosedResourceError();
+  };
 
   /**
    * Flushes what was sent and closes the pipe: the child reads end of file.
