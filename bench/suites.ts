@@ -6,13 +6,17 @@
  */
 import { coreCases } from "./core.bench.ts";
 import type { BenchCase } from "./harness.ts";
+import { fsCases } from "./fs.bench.ts";
 import { netCases } from "./net.bench.ts";
+import { processCases } from "./process.bench.ts";
 import { syncCases } from "./sync.bench.ts";
 
 export const SUITES: Readonly<Record<string, readonly BenchCase[]>> = {
   core: coreCases,
   "streams-sync": syncCases,
   net: netCases,
+  files: fsCases,
+  processes: processCases,
 };
 
 /** Every case of every suite. */

@@ -1,0 +1,122 @@
+/**
+ * The files suite: writing and reading back a file in 64 KiB chunks, and copying a
+ * 1 GiB file, through structio (on the runtime's own backend, and on the node:*
+ * backend) against the runtime's raw API doing the same work (bench/raw-fs.ts). Each
+ * case checks that every byte arrived.
+ *
+ * The files live in one temporary directory per process, removed when it exits.
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { EndOfStream, FileReadStream, FileWriteStream, Path, run, type RuntimeName } from "../src/index.ts";
+import { type BenchCase, expectCount, type ThroughputCase } from "./harness.ts";
+import { rawFs } from "./raw-fs.ts";
+
+const SUITE = "files";
+const CHUNK = 65536;
+const GIB = 1 << 30;
+
+let directory: string | undefined;
+/** This process's scratch directory, made on first use and removed at exit. */
+function scratch(name: string): string {
+  if (directory === undefined) {
+    const made = mkdtempSync(join(tmpdir(), "structio-bench-"));
+    directory = made;
+    process.on("exit", () => rmSync(made, { recursive: true, force: true }));
+  }
+  return join(directory, name);
+}
+
+let source: string | undefined;
+/** A 1 GiB file to copy, written once per process, during the first (untimed) batch. */
+function copySource(): string {
+  if (source === undefined) {
+    source = scratch("source.bin");
+    const block = new Uint8Array(64 << 20).fill(7);
+    writeFileSync(source, new Uint8Array(0));
+    for (let written = 0; written < GIB; written += block.byteLength) writeFileSync(source, block, { flag: "a" });
+  }
+  return source;
+}
+
+function structioWriteRead(backend: RuntimeName | undefined) {
+  return async (count: number) => {
+    const chunks = Math.floor(count);
+    const path = scratch("write-read.bin");
+    const received = await run(async () => {
+      const chunk = new Uint8Array(CHUNK);
+      {
+        await using out = await FileWriteStream.fromPath(path);
+        for (let i = 0; i < chunks; i++) await out.send(chunk);
+      }
+      await using input = await FileReadStream.fromPath(path);
+      let total = 0;
+      while (true) {
+        try {
+          total += (await input.receive(CHUNK)).byteLength;
+        } catch (err) {
+          if (err instanceof EndOfStream) return total;
+          throw err;
+        }
+      }
+    }, { backend });
+    expectCount("bytes read back", received, chunks * CHUNK);
+  };
+}
+
+function structioCopy(backend: RuntimeName | undefined) {
+  return async (count: number) => {
+    const from = copySource();
+    const to = scratch("copy.bin");
+    for (let i = 0; i < count; i++) {
+      rmSync(to, { force: true });
+      await run(() => new Path(from).copy(to), { backend });
+      expectCount("bytes copied", statSync(to).size, GIB);
+    }
+  };
+}
+
+const raw = rawFs();
+
+const writeRead: ThroughputCase = {
+  kind: "throughput",
+  suite: SUITE,
+  name: "file-write-read-64k",
+  count: GIB / CHUNK, // 1 GiB
+  unit: "64 KiB chunk written, then read back",
+  impls: {
+    async baseline(count) {
+      const chunks = Math.floor(count);
+      expectCount("bytes read back", await raw.writeRead(scratch("write-read.bin"), chunks, CHUNK), chunks * CHUNK);
+    },
+    structio: structioWriteRead(undefined),
+    "structio-node": structioWriteRead("node"),
+  },
+};
+
+const copy: ThroughputCase = {
+  kind: "throughput",
+  suite: SUITE,
+  name: "file-copy-1g",
+  count: 1,
+  unit: "1 GiB file copied",
+  impls: {
+    async baseline(count) {
+      const from = copySource();
+      const to = scratch("copy.bin");
+      for (let i = 0; i < count; i++) {
+        rmSync(to, { force: true });
+        await raw.copy(from, to);
+        expectCount("bytes copied", statSync(to).size, GIB);
+      }
+    },
+    structio: structioCopy(undefined),
+    "structio-node": structioCopy("node"),
+  },
+};
+
+export const fsCases: readonly BenchCase[] = [writeRead, copy];
