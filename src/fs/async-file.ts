@@ -164,6 +164,44 @@ export class AsyncFile<T extends string | Uint8Array = string | Uint8Array> impl
   }
 
   /**
+   * Reads bytes into `buffer` (binary mode only) and returns how many: up to
+   * `buffer.byteLength`, fewer at the end of the file or when one system read returns
+   * fewer (a pipe), 0 at the end. AnyIO's (and Python's) `readinto`: one buffer can
+   * serve every read, where `read()` returns a new array each time, which costs more
+   * than the read itself for large files read in chunks.
+   *
+   * @throws {TypeError} if `buffer` is not a Uint8Array, or the file is in text mode.
+   * @throws {OSError} EBADF if the file was not opened for reading; another code if
+   *   reading failed.
+   * @throws {ClosedResourceError} if the file was closed.
+   *
+   * @example
+   * ```ts
+   * import { openFile } from "structio";
+   *
+   * await using file = await openFile("/etc/hostname", "rb");
+   * const buffer = new Uint8Array(65536);
+   * let total = 0;
+   * for (let n; (n = await file.readInto(buffer)) > 0;) total += n;
+   * console.log(total, "bytes");
+   * ```
+   */
+  async readInto(buffer: Uint8Array): Promise<number> {
+    if (!(buffer instanceof Uint8Array)) throw new TypeError(`buffer must be a Uint8Array, not ${describe(buffer)}`);
+    if (!this.#binary) throw new TypeError(`readInto needs a file opened in binary mode, not ${JSON.stringify(this.#mode)}`);
+    this.#check("read", this.#readable, "reading");
+    return await this.#op(async () => {
+      if (this.#ahead.byteLength > 0) {
+        const taken = this.#take(Math.min(buffer.byteLength, this.#ahead.byteLength));
+        buffer.set(taken);
+        return taken.byteLength;
+      }
+      if (buffer.byteLength === 0) return 0;
+      return await this.#call("read", this.#raw.read(buffer));
+    });
+  }
+
+  /**
    * Reads one line, with its line ending: up to and including the next "\n" (so a
    * "\r\n" line ending is kept whole), or up to the end of the file for a last line
    * without one. Returns "" (an empty array) at the end of the file.
