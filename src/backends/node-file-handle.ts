@@ -1,32 +1,52 @@
 /**
- * Open files through node:fs: the {@link FileBackend} of the node backend, and of the
- * bun backend too (Bun has no native positional file API: `Bun.file` reads a whole
- * file or streams it from the start, `Bun.write` writes a whole file, and neither has
- * seek, truncate or a read into a caller's buffer; Bun implements node:fs natively).
+ * Open files through node:fs: the {@link FileBackend} of the node backend, and the
+ * position keeping that the bun backend shares (bun-file-sync.ts puts the same
+ * {@link PositionedFile} over synchronous node:fs calls for regular files, and uses a
+ * FileHandle as here for everything else; Bun has no native positional file API).
  *
  * @module
  */
 import fs from "node:fs";
-import type { FileHandle } from "node:fs/promises";
+import { withPosixCode } from "./deno-file-errors.ts";
 import type { FileBackend, OpenFlags, RawFile, RawFileStat } from "./files.ts";
+
+/**
+ * What {@link PositionedFile} needs of an open file: the subset of node:fs's FileHandle
+ * it calls, so that a FileHandle is one, and so is an adapter making the same calls
+ * synchronously (bun-file-sync.ts). `position` null reads or writes at the kernel's
+ * own position for the descriptor (sequential; at the end with O_APPEND).
+ */
+export interface PositionalHandle {
+  readonly fd: number;
+  read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
+  write(data: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesWritten: number }>;
+  stat(): Promise<fs.Stats>;
+  truncate(size: number): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** An error shaped like the runtime's own: a message and the POSIX name as `code`. */
 function posixError(code: string, description: string, syscall: string): Error {
   return Object.assign(new Error(`${code}: ${description}, ${syscall}`), { code, syscall });
 }
 
-/** Whether `err` is the runtime's "illegal seek" error (a positional call on a pipe). */
+/**
+ * Whether `err` is the runtime's "illegal seek" error (a positional call on a pipe).
+ * Deno's node:fs (2.9) rejects a positional write on a pipe with "Illegal seek (os
+ * error 29)" and no `code`, so the errno in the message counts too.
+ */
 function isIllegalSeek(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === "ESPIPE";
+  return (withPosixCode(err) as { code?: unknown } | null)?.code === "ESPIPE";
 }
 
 /** One call reads or writes at most this much (node:fs refuses lengths past 2 GiB). */
 const MAX_CALL = 1 << 30;
 
 /**
- * A node:fs FileHandle with a position. node:fs has no lseek, so the position is kept
- * here, and reads and writes are positional (pread/pwrite at that position, which then
- * moves by the count). Invariants:
+ * A node:fs FileHandle (or another {@link PositionalHandle}) with a position. node:fs
+ * has no lseek, so the position is kept here, and reads and writes are positional
+ * (pread/pwrite at that position, which then moves by the count). Invariants:
  *
  * - `#pos` is the position as a number, or null for "at the end of the file": the state
  *   right after opening in append mode and after every append write, where only the
@@ -35,21 +55,27 @@ const MAX_CALL = 1 << 30;
  * - Append-mode writes pass no position, so the kernel appends at the real end even if
  *   the file grew meanwhile; Linux would ignore a position given with O_APPEND anyway.
  * - A file that cannot seek (a pipe, a terminal) has no position: pread fails there
- *   with ESPIPE. `#seekable` is null until known; the first positional call that fails
- *   with ESPIPE, or an fstat, settles it. Once false, reads and writes pass no position
- *   (sequential, as the kernel's own descriptor position goes), and seek and tell fail
- *   with ESPIPE as lseek would.
+ *   with ESPIPE. `#seekable` is null until known, unless the opener passes what its
+ *   own fstat said; the first positional call that fails with ESPIPE, or an fstat,
+ *   settles it. Once false, reads and writes pass no position (sequential, as the
+ *   kernel's own descriptor position goes), and seek and tell fail with ESPIPE as
+ *   lseek would.
  */
-class NodeRawFile implements RawFile {
-  readonly #handle: FileHandle;
+export class PositionedFile implements RawFile {
+  readonly #handle: PositionalHandle;
   readonly #append: boolean;
   #pos: number | null;
-  #seekable: boolean | null = null;
+  #seekable: boolean | null;
 
-  constructor(handle: FileHandle, append: boolean) {
+  /**
+   * Takes over `handle` (its close is this file's close). `append` is the O_APPEND of
+   * the open; `seekable` is {@link canSeek} of the open file where known, else null.
+   */
+  constructor(handle: PositionalHandle, append: boolean, seekable: boolean | null = null) {
     this.#handle = handle;
     this.#append = append;
     this.#pos = append ? null : 0;
+    this.#seekable = seekable;
   }
 
   get fd(): number {
@@ -150,12 +176,12 @@ class NodeRawFile implements RawFile {
  * Whether a file with these stats has a position: regular files and block devices do;
  * pipes, sockets, terminals and other character devices are read in sequence.
  */
-function canSeek(stats: fs.Stats): boolean {
+export function canSeek(stats: fs.Stats): boolean {
   return stats.isFile() || stats.isBlockDevice() || stats.isDirectory();
 }
 
 /** The open(2) flags for `flags`. */
-function openFlags(flags: OpenFlags): number {
+export function openFlags(flags: OpenFlags): number {
   const c = fs.constants;
   const write = flags.write || flags.append;
   let bits = flags.read && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;
@@ -172,7 +198,7 @@ export function createNodeFileBackend(): FileBackend {
     async open(path: string, flags: OpenFlags, mode: number): Promise<RawFile> {
       // fs.promises.open rejects without a handle when open(2) fails, so nothing leaks.
       const handle = await fs.promises.open(path, openFlags(flags), mode);
-      return new NodeRawFile(handle, flags.append);
+      return new PositionedFile(handle, flags.append);
     },
   };
 }

@@ -5,7 +5,7 @@
  * (the AsyncFile parts).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import {
   CancelScope,
   checkpoint,
   ClosedResourceError,
+  Event,
   isCancelled,
   OSError,
   withTaskGroup,
@@ -22,7 +23,7 @@ import {
 import { AsyncFile } from "../../src/fs/async-file.ts";
 import { openFile } from "../../src/fs/open-file.ts";
 import { Path } from "../../src/fs/path.ts";
-import { assertBytes, bytes, concat, descriptorsUnder, pattern, tempDir } from "./files-helpers.ts";
+import { assertBytes, bytes, concat, descriptorsUnder, pattern, tempDir, text } from "./files-helpers.ts";
 
 /** Asserts that `err` is an OSError with `code` about `path`. */
 function assertOSError(err: unknown, code: string, path: string): void {
@@ -646,6 +647,57 @@ describe("fs/files concurrency", () => {
     assert.ok((await thrownBy(() => queued)) instanceof ClosedResourceError);
     await closing;
     assert.equal(file.closed, true);
+  });
+
+  test("a read from a named pipe waits without blocking the event loop while a writer task writes", async () => {
+    using dir = tempDir();
+    const fifo = dir.file("pipe");
+    execFileSync("mkfifo", [fifo]);
+    // Each read starts on an empty pipe whose writer is open, and the writer task writes
+    // only once that read is waiting: a read that blocked the event loop would wait for
+    // ever for a write that can then never come, and the hang guard could not fire
+    // either. So a watchdog process writes into the pipe after 10 s, which unblocks
+    // such a read into a failed test (its bytes are not the writer's). Killed on TERM,
+    // it kills its sleep first.
+    const watchdog = spawn("sh", [
+      "-c",
+      'trap \'kill $! 2>/dev/null; exit 0\' TERM; sleep 10 & wait $!; printf watchdog > "$0"',
+      fifo,
+    ], { stdio: "ignore" });
+    const exited = new Promise((resolve) => watchdog.once("exit", resolve));
+    try {
+      const words = ["one", "two", "three"];
+      const reading = words.map(() => new Event());
+      const events: string[] = [];
+      await withTaskGroup(async (tg) => {
+        tg.startSoon(async () => {
+          // Opening a FIFO for reading waits for a writer (and vice versa), off the event loop.
+          await using reader = await openFile(fifo, "rb");
+          const buffer = new Uint8Array(100);
+          for (const [i, word] of words.entries()) {
+            reading[i].set();
+            events.push(`reading ${word}`);
+            const n = await reader.readInto(buffer);
+            assert.equal(text(buffer.subarray(0, n)), word, "the writer's bytes, one write per read");
+            events.push(`read ${word}`);
+          }
+          assert.equal(await reader.readInto(buffer), 0, "the end once the writer closed");
+        });
+        tg.startSoon(async () => {
+          await using writer = await openFile(fifo, "wb");
+          for (const [i, word] of words.entries()) {
+            await reading[i].wait();
+            // The reader is in its read: this task runs meanwhile.
+            events.push(`writing ${word}`);
+            assert.equal(await writer.write(bytes(word)), word.length);
+          }
+        });
+      });
+      assert.deepEqual(events, words.flatMap((w) => [`reading ${w}`, `writing ${w}`, `read ${w}`]));
+    } finally {
+      watchdog.kill("SIGTERM");
+      await exited;
+    }
   });
 });
 
