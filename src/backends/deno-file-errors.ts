@@ -2,8 +2,9 @@
  * POSIX error names for Deno's file errors. Deno puts the name in `code` for most
  * errors (ENOENT, EEXIST, EISDIR, EINVAL, EBADF, …) but not for all: an lseek on a pipe
  * fails with "Illegal seek (os error 29)" and no `code`. This fills `code` in from the
- * errno in the message, so that every file error reaches the front end with its POSIX
- * name, as the node:fs errors of the other backends do.
+ * errno in the message, or from the error's class, so that every file error reaches the
+ * front end with its POSIX name, as the node:fs errors of the other backends do. The
+ * deno backend's files and paths, and node:fs on Deno, all go through it.
  *
  * @module
  */
@@ -27,17 +28,37 @@ interface DenoBuild {
   build: { os: string };
 }
 
+/** POSIX names for Deno's error classes, for an error whose message names no errno. */
+const BY_CLASS: Readonly<Record<string, string>> = {
+  NotFound: "ENOENT",
+  AlreadyExists: "EEXIST",
+  PermissionDenied: "EACCES",
+  IsADirectory: "EISDIR",
+  NotADirectory: "ENOTDIR",
+  FilesystemLoop: "ELOOP",
+  Busy: "EBUSY",
+  Interrupted: "EINTR",
+  WouldBlock: "EAGAIN",
+  TimedOut: "ETIMEDOUT",
+  InvalidData: "EINVAL",
+  NotSupported: "ENOTSUP",
+};
+
 /**
- * Returns `err` with a POSIX `code`: unchanged if it has one already or names no errno
- * (then the front end passes it on as it is), else with `code` set from the "(os error
- * N)" in its message.
+ * Returns `err` with a POSIX `code`: unchanged if it has one already, else with `code`
+ * set from the "(os error N)" in its message or, failing that, from its class
+ * (NotFound → ENOENT, …). An error that tells neither passes unchanged (the front end
+ * then passes it on as it is).
  */
 export function withPosixCode(err: unknown): unknown {
   if (!(err instanceof Error) || typeof (err as { code?: unknown }).code === "string") return err;
   const errno = Number(err.message.match(/\(os error (\d+)\)/)?.[1]);
-  if (!Number.isInteger(errno)) return err;
   const os = (globalThis as { Deno?: DenoBuild }).Deno?.build.os ?? "linux";
-  const code = errno >= 1 && errno <= CLASSIC.length ? CLASSIC[errno - 1] : LARGER[os]?.[errno];
+  const code = !Number.isInteger(errno)
+    ? BY_CLASS[err.name]
+    : errno >= 1 && errno <= CLASSIC.length
+    ? CLASSIC[errno - 1]
+    : LARGER[os]?.[errno] ?? BY_CLASS[err.name];
   if (code !== undefined) Object.defineProperty(err, "code", { value: code, configurable: true, writable: true });
   return err;
 }

@@ -3,11 +3,12 @@
  * Deno.readFile, Deno.writeFile, Deno.mkdir, Deno.remove, Deno.readDir, ...).
  *
  * Deno 2 gives its filesystem errors the POSIX name as `code` ("ENOENT"); an error
- * without one gets it from its class here (NotFound → ENOENT, ...), so that the front
+ * without one gets it (deno-file-errors.ts: from its errno, or its class), so that the front
  * end can report an `OSError` with the same code on every backend.
  *
  * @module
  */
+import { withPosixCode } from "./deno-file-errors.ts";
 import {
   DIR_BATCH,
   type DirEntry,
@@ -82,44 +83,12 @@ function deno(): DenoFsNamespace {
   return ns;
 }
 
-/** POSIX names for Deno's error classes, for errors that come without a `code`. */
-const CODES: Readonly<Record<string, string>> = {
-  NotFound: "ENOENT",
-  AlreadyExists: "EEXIST",
-  PermissionDenied: "EACCES",
-  IsADirectory: "EISDIR",
-  NotADirectory: "ENOTDIR",
-  FilesystemLoop: "ELOOP",
-  Busy: "EBUSY",
-  Interrupted: "EINTR",
-  WouldBlock: "EAGAIN",
-  TimedOut: "ETIMEDOUT",
-  InvalidData: "EINVAL",
-  NotSupported: "ENOTSUP",
-};
-
-/** Gives a Deno error its POSIX `code` if it has none (Deno 2 sets it on most). */
-function withCode(err: unknown): unknown {
-  if (typeof err !== "object" || err === null) return err;
-  const error = err as { code?: unknown; name?: unknown };
-  if (typeof error.code === "string" && error.code !== "") return err;
-  const code = typeof error.name === "string" ? CODES[error.name] : undefined;
-  if (code !== undefined) {
-    try {
-      error.code = code;
-    } catch {
-      // A frozen error keeps its shape; the front end then passes it on unchanged.
-    }
-  }
-  return err;
-}
-
 /** Runs a Deno call, giving its error a POSIX code. */
 async function call<T>(op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
-    throw withCode(err);
+    throw withPosixCode(err);
   }
 }
 
