@@ -5,6 +5,7 @@
  */
 import type { CancelWait } from "./net.ts";
 import { Notifier } from "./notifier.ts";
+import { ExitReport } from "./process-exit.ts";
 import type { ProcessBackend, RawProcess, RawReadPipe, RawWritePipe, SpawnSettings, StdioSetting } from "./process.ts";
 import { WebReadPipe } from "./process-web-pipes.ts";
 import { descriptorOf, mergeStderr, spawnFailure } from "./process-spawn.ts";
@@ -151,37 +152,27 @@ function bunStdio(setting: StdioSetting | "stdout"): BunStdio {
 }
 
 /** A Bun subprocess as a {@link RawProcess}; Bun reaps it when `exited` settles. */
-class BunProcess implements RawProcess {
+class BunProcess extends ExitReport implements RawProcess {
   readonly pid: number;
   readonly stdin: RawWritePipe | null;
   readonly stdout: RawReadPipe | null;
   readonly stderr: RawReadPipe | null;
   readonly #child: BunSubprocess;
-  readonly #exit = new Notifier();
-  #returncode: number | null = null;
 
   constructor(child: BunSubprocess, settings: SpawnSettings) {
+    super();
     this.#child = child;
     this.pid = child.pid;
     this.stdin = settings.stdin === "pipe" ? new BunSinkPipe(child.stdin!) : null;
     this.stdout = settings.stdout === "pipe" ? new WebReadPipe(child.stdout!) : null;
     this.stderr = settings.stderr === "pipe" ? new WebReadPipe(child.stderr!) : null;
     void child.exited.then(() => {
-      this.#returncode = returncodeOf(child.exitCode, child.signalCode);
-      this.#exit.notify();
+      this.reportExit(returncodeOf(child.exitCode, child.signalCode));
     });
   }
 
-  returncode(): number | null {
-    return this.#returncode;
-  }
-
-  onExit(ready: () => void): CancelWait {
-    return this.#exit.add(ready);
-  }
-
   kill(signal: number): void {
-    if (this.#returncode !== null) return;
+    if (this.returncode() !== null) return;
     try {
       this.#child.kill(signal);
     } catch {

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { CancelWait } from "./net.ts";
-import { Notifier } from "./notifier.ts";
+import { ExitReport } from "./process-exit.ts";
 import type { ProcessBackend, RawProcess, RawReadPipe, RawWritePipe, SpawnSettings, StdioSetting } from "./process.ts";
 import { checkFileForStdin, type Pump, pumpFile, pumpFromFile, pumpToFile } from "./deno-process-pumps.ts";
 import type { RawFile } from "./files.ts";
@@ -83,17 +82,16 @@ function denoStdio(setting: StdioSetting | "stdout", own: number): DenoStdio {
  * status (Deno reaps it then) and every copy to or from a file has finished, so that a
  * file given as stdout holds all the output once `wait()` returns.
  */
-class DenoProcess implements RawProcess {
+class DenoProcess extends ExitReport implements RawProcess {
   readonly pid: number;
   readonly stdin: RawWritePipe | null;
   readonly stdout: RawReadPipe | null;
   readonly stderr: RawReadPipe | null;
   readonly #child: DenoChildProcess;
-  readonly #exit = new Notifier();
-  #returncode: number | null = null;
   #statusKnown = false;
 
   constructor(child: DenoChildProcess, settings: SpawnSettings) {
+    super();
     this.#child = child;
     this.pid = child.pid;
     this.stdin = settings.stdin === "pipe" ? new WebWritePipe(child.stdin) : null;
@@ -110,17 +108,8 @@ class DenoProcess implements RawProcess {
       this.#statusKnown = true;
       inPump?.stop();
       await Promise.all([inPump?.done, ...outputs.map((pump) => pump.done)]);
-      this.#returncode = returncodeOf(status.code, status.signal);
-      this.#exit.notify();
+      this.reportExit(returncodeOf(status.code, status.signal));
     });
-  }
-
-  returncode(): number | null {
-    return this.#returncode;
-  }
-
-  onExit(ready: () => void): CancelWait {
-    return this.#exit.add(ready);
   }
 
   kill(signal: number): void {

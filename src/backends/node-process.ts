@@ -8,9 +8,8 @@ import { type ChildProcess, spawn, type StdioOptions } from "node:child_process"
 import { accessSync, constants as fsConstants, statSync } from "node:fs";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
-import type { CancelWait } from "./net.ts";
 import { NodeReadPipe, NodeWritePipe } from "./node-process-pipes.ts";
-import { Notifier } from "./notifier.ts";
+import { ExitReport } from "./process-exit.ts";
 import type { ProcessBackend, RawProcess, SpawnSettings, StdioSetting } from "./process.ts";
 import { descriptorOf, mergeStderr, type PathKind, spawnFailure } from "./process-spawn.ts";
 import { returncodeOf } from "./signal-numbers.ts";
@@ -34,38 +33,28 @@ function stdio(setting: StdioSetting | "stdout"): "pipe" | "inherit" | "ignore" 
 }
 
 /** A node:child_process child as a {@link RawProcess}. */
-class NodeProcess implements RawProcess {
+class NodeProcess extends ExitReport implements RawProcess {
   readonly pid: number;
   readonly stdin: NodeWritePipe | null;
   readonly stdout: NodeReadPipe | null;
   readonly stderr: NodeReadPipe | null;
-  readonly #exit = new Notifier();
-  #returncode: number | null = null;
 
   constructor(child: ChildProcess) {
+    super();
     this.pid = child.pid!;
     this.stdin = child.stdin === null ? null : new NodeWritePipe(child.stdin as Writable);
     this.stdout = child.stdout === null ? null : new NodeReadPipe(child.stdout as Readable);
     this.stderr = child.stderr === null ? null : new NodeReadPipe(child.stderr as Readable);
     child.on("exit", (code, signal) => {
-      this.#returncode = returncodeOf(code, signal);
-      this.#exit.notify();
+      this.reportExit(returncodeOf(code, signal));
     });
     // A failed kill is reported as an 'error' event; without a listener it would end
     // the program. kill() only signals a child that has not exited, so it means little.
     child.on("error", () => {});
   }
 
-  returncode(): number | null {
-    return this.#returncode;
-  }
-
-  onExit(ready: () => void): CancelWait {
-    return this.#exit.add(ready);
-  }
-
   kill(signal: number): void {
-    if (this.#returncode !== null) return;
+    if (this.returncode() !== null) return;
     // process.kill rather than child.kill: Deno's node:child_process sends only the
     // first signal of child.kill (later calls return false), and once it sent one it
     // reports that signal as the child's end whatever the child did (a child that
