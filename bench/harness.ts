@@ -51,6 +51,12 @@ export interface ThroughputCase {
   /** What one operation is, for the table's readers. */
   readonly unit: string;
   readonly impls: Impls<(n: number) => Promise<void>>;
+  /**
+   * Prepares what every implementation works on (a large input file), once per
+   * process, before the first batch, so that no batch, not even the probe that sizes
+   * the batches, is charged with it.
+   */
+  readonly setup?: () => Promise<void>;
 }
 
 /**
@@ -173,6 +179,7 @@ export async function measureThroughput(
   if (run === undefined) throw new Error(`case ${c.name} has no ${impl} implementation`);
   const gc = gcFunction();
   let n = count;
+  await c.setup?.();
   const probe = Math.max(1, Math.floor(count / 10));
   const t = performance.now();
   await run(probe);
