@@ -15,6 +15,9 @@ import {
   type SocketStream,
 } from "../../src/index.ts";
 import type { TlsClientOptions, TlsServerOptions } from "../../src/index.ts";
+import { assertBytes, concat, pattern } from "../harness/bytes.ts";
+
+export { assertBytes, concat, pattern };
 
 const fixtures = new URL("../fixtures/tls/", import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
@@ -40,36 +43,8 @@ export function clientTls(extra: Partial<TlsClientOptions> = {}): TlsClientOptio
   return { ca: certs.ca, ...extra };
 }
 
-/** `n` bytes of a pattern that makes a lost, repeated or reordered byte visible. */
-export function pattern(n: number, seed = 0): Uint8Array {
-  const data = new Uint8Array(n);
-  for (let i = 0; i < n; i++) data[i] = (i * 7 + seed + (i >> 8)) & 255;
-  return data;
-}
-
 export const text = (s: string) => new TextEncoder().encode(s);
 export const str = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** Concatenates chunks. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
-/** Asserts that `actual` and `expected` hold the same bytes, naming the first difference. */
-export function assertBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): void {
-  if (actual.byteLength !== expected.byteLength) {
-    throw new Error(`${what}: got ${actual.byteLength} bytes, expected ${expected.byteLength}`);
-  }
-  for (let i = 0; i < actual.byteLength; i++) {
-    if (actual[i] !== expected[i]) throw new Error(`${what}: byte ${i} is ${actual[i]}, expected ${expected[i]}`);
-  }
-}
 
 /** Receives until end of stream. */
 export async function receiveAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {

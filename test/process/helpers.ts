@@ -2,7 +2,6 @@
  * Helpers of the subprocess tests: text and bytes, temporary directories, fixture
  * commands, and reading a process's output.
  */
-import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,24 +9,12 @@ import { fileURLToPath } from "node:url";
 import { runtimeCommand } from "../harness/helpers.ts";
 import { getBackend } from "../../src/index.ts";
 import type { ByteReceiveStream } from "../../src/streams/types.ts";
+import { assertBytes, concat, pattern } from "../harness/bytes.ts";
+
+export { assertBytes, concat, pattern };
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const str = (b: Uint8Array): string => new TextDecoder().decode(b);
-
-/** `n` bytes of a pattern that makes a lost, repeated or reordered byte visible. */
-export function pattern(n: number, seed = 0): Uint8Array {
-  const data = new Uint8Array(n);
-  for (let i = 0; i < n; i++) data[i] = (i * 7 + seed + (i >> 8)) & 255;
-  return data;
-}
-
-/** Asserts that two byte arrays are equal, reporting the first difference only. */
-export function assertBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): void {
-  assert.equal(actual.byteLength, expected.byteLength, `${what}: length`);
-  for (let i = 0; i < expected.byteLength; i++) {
-    if (actual[i] !== expected[i]) assert.fail(`${what}: byte ${i} is ${actual[i]}, expected ${expected[i]}`);
-  }
-}
 
 /** Receives everything until end of stream. */
 export async function receiveAll(stream: ByteReceiveStream): Promise<Uint8Array> {
