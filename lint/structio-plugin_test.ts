@@ -38,4 +38,5 @@ Deno.test("property names that merely look like globals are fine", () => {
 Deno.test("src/backends and files outside src are not governed", () => {
   assertEquals(messages("/repo/src/backends/node.ts", `import fs from "node:fs"; process.exit();`), []);
   assertEquals(messages("/repo/test/a.test.ts", `import fs from "node:fs"; process.exit();`), []);
+  assertEquals(messages("/repo/packages/unasync/src/cli.ts", `import fs from "node:fs"; process.exit();`), []);
 });

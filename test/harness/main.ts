@@ -7,7 +7,7 @@
  */
 import process from "node:process";
 import { execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentRuntime, run } from "../../src/index.ts";
@@ -23,6 +23,7 @@ import { cases, type TestCase } from "./registry.ts";
 const HANG_GUARD_MS = 20_000;
 
 const testRoot = fileURLToPath(new URL("..", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 function findTestFiles(dir: string): string[] {
   const found: string[] = [];
@@ -32,6 +33,16 @@ function findTestFiles(dir: string): string[] {
     else if (entry.name.endsWith(".test.ts")) found.push(path);
   }
   return found.sort();
+}
+
+/** The test files of structio (test/) and of each workspace package (packages/NAME/test/). */
+function allTestFiles(): string[] {
+  const packages = join(repoRoot, "packages");
+  const packageTests = readdirSync(packages, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(packages, entry.name, "test"))
+    .flatMap((dir) => existsSync(dir) ? findTestFiles(dir) : []);
+  return [...findTestFiles(testRoot), ...packageTests];
 }
 
 let unhandled: unknown[] = [];
@@ -189,7 +200,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const filterAt = args.indexOf("--filter");
   const filter = filterAt >= 0 ? args[filterAt + 1] ?? "" : "";
-  for (const file of findTestFiles(testRoot)) {
+  for (const file of allTestFiles()) {
     await import(pathToFileURL(file).href);
   }
   const runtime = currentRuntime();
@@ -209,7 +220,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log(`# test files: ${findTestFiles(testRoot).map((f) => relative(testRoot, f)).join(" ")}`);
+  console.log(`# test files: ${allTestFiles().map((f) => relative(repoRoot, f)).join(" ")}`);
   console.log(`${runtime}: ${passed} passed, ${failed} failed`);
   // Exit explicitly: a test that hung may still hold a handle (its failure is reported).
   process.exit(failed > 0 ? 1 : 0);
