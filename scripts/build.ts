@@ -1,19 +1,27 @@
 /**
  * `npm run build`: emits dist/ (JavaScript, .d.ts and source maps) from src/, then checks
- * that the package's exports map resolves to the emitted files and that they load.
+ * that the package's exports map resolves to the emitted files and that they load. Then
+ * the same for the workspace package packages/unasync/ (its dist/, and that its bin
+ * `dist/cli.js --help` runs).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, rmSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-rmSync(`${root}dist`, { recursive: true, force: true });
-const tsc = spawnSync(`${root}node_modules/.bin/tsc`, ["-p", "tsconfig.build.json"], {
-  cwd: root,
-  stdio: "inherit",
-});
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+/** Empties `dir`dist/ and compiles `dir`tsconfig.build.json into it; exits on failure. */
+function compile(dir: string): void {
+  rmSync(`${root}${dir}dist`, { recursive: true, force: true });
+  const tsc = spawnSync(`${root}node_modules/.bin/tsc`, ["-p", `${dir}tsconfig.build.json`], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+
+compile("");
 
 for (const file of ["dist/index.js", "dist/index.d.ts"]) {
   if (!existsSync(`${root}${file}`)) {
@@ -38,4 +46,15 @@ const check = spawnSync(
   ],
   { cwd: root, stdio: "inherit" },
 );
-process.exit(check.status ?? 1);
+if (check.status !== 0) process.exit(check.status ?? 1);
+
+// @structio/unasync: its bin must be an executable script that runs.
+compile("packages/unasync/");
+const cli = `${root}packages/unasync/dist/cli.js`;
+chmodSync(cli, 0o755);
+const help = spawnSync(`${root}node_modules/.bin/node`, [cli, "--help"], { cwd: root, encoding: "utf8" });
+if (help.status !== 0 || !help.stdout.startsWith("usage: unasync")) {
+  console.error(`build: packages/unasync/dist/cli.js --help failed (exit ${help.status}): ${help.stderr}`);
+  process.exit(1);
+}
+console.log("build: packages/unasync/dist/cli.js --help runs");
