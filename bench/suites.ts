@@ -10,6 +10,7 @@ import { fsCases } from "./fs.bench.ts";
 import { netCases } from "./net.bench.ts";
 import { processCases } from "./process.bench.ts";
 import { syncCases } from "./sync.bench.ts";
+import { unasyncCases } from "./unasync.bench.ts";
 
 export const SUITES: Readonly<Record<string, readonly BenchCase[]>> = {
   core: coreCases,
@@ -17,6 +18,7 @@ export const SUITES: Readonly<Record<string, readonly BenchCase[]>> = {
   net: netCases,
   files: fsCases,
   processes: processCases,
+  unasync: unasyncCases,
 };
 
 /** Every case of every suite. */
