@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the benchmark suites (bench/: `core`, then `streams-sync`), on Node,
+ * `npm run bench`: the benchmark suites (bench/suites.ts: `core`, `streams-sync`, `net`,
+ * `files`, `processes`, `unasync`), on Node,
  * Deno and Bun one after the other. Every case runs beside its baseline (the raw
  * runtime API, or a minimal hand-written equivalent) and its peers (Effection 4,
  * Effect 4, async-mutex, p-limit: whichever have an equivalent); each implementation
@@ -13,7 +14,7 @@
  * Usage: node scripts/bench.ts [--runtime node|deno|bun|all] [--quick] [--json]
  *          [--markdown] [--rounds N] [--suite name,...] [--case name,...] [--impl name,...]
  *   --runtime   one runtime, a comma list, or all (the default)
- *   --suite     run only these suites (core, streams-sync); all by default
+ *   --suite     run only these suites (a comma list of bench/suites.ts's names); all by default
  *   --quick     10x smaller counts and a 1 s batch budget, for development
  *   --json      one JSON object per line instead of tables:
  *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
@@ -29,6 +30,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { IMPLEMENTATIONS, implsOf, type Measurement, median, RESULT_MARKER } from "../bench/harness.ts";
 import { SUITES } from "../bench/suites.ts";
+import { RUNTIME_ENV } from "./runtime-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
@@ -106,7 +108,7 @@ function runWorker(runtime: Runtime, caseName: string, impl: string): Promise<Me
   const workerArgs = [...pre, "bench/worker.ts", "--case", caseName, "--impl", impl];
   if (quick) workerArgs.push("--quick");
   return new Promise((resolve) => {
-    const child = spawn(cmd, workerArgs, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, workerArgs, { cwd: root, env: RUNTIME_ENV, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));

@@ -1,6 +1,7 @@
 /**
- * Runs every ```ts example in README.md (importing "structio" from src/), one process
- * each, so the documentation cannot drift from the library. Exits non-zero if any fails.
+ * Runs every ```ts example in README.md (importing "structio" from src/ and
+ * "@structio/unasync" from packages/unasync/src/), one process each, so the documentation
+ * cannot drift from the library. Exits non-zero if any fails.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,7 +17,10 @@ mkdirSync(dir);
 let failed = 0;
 blocks.forEach((code, i) => {
   const file = `${dir}example-${i + 1}.ts`;
-  writeFileSync(file, code.replaceAll(`from "structio"`, `from "../src/index.ts"`));
+  const local = code
+    .replaceAll(`from "structio"`, `from "../src/index.ts"`)
+    .replaceAll(`from "@structio/unasync"`, `from "../packages/unasync/src/index.ts"`);
+  writeFileSync(file, local);
   const result = spawnSync(`${root}node_modules/.bin/node`, [file], { encoding: "utf8", timeout: 60_000 });
   if (result.status !== 0) {
     failed++;

@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { RUNTIME_ENV } from "./runtime-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
@@ -24,7 +25,7 @@ const runChecks = !args.includes("--no-checks") && filter === undefined;
 /** Runs a command with inherited stdio but a copy of stdout kept, and its exit code. */
 function exec(cmd: string, cmdArgs: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(cmd, cmdArgs, { cwd: root, env: RUNTIME_ENV, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
