@@ -2,7 +2,7 @@
  * `npm run build`: emits dist/ (JavaScript, .d.ts and source maps) from src/, then checks
  * that the package's exports map resolves to the emitted files and that they load. Then
  * the same for the workspace package packages/unasync/ (its dist/, and that its bin
- * `dist/cli.js --help` runs).
+ * `dist/bin.js --help` runs).
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, rmSync } from "node:fs";
@@ -50,11 +50,11 @@ if (check.status !== 0) process.exit(check.status ?? 1);
 
 // @structio/unasync: its bin must be an executable script that runs.
 compile("packages/unasync/");
-const cli = `${root}packages/unasync/dist/cli.js`;
+const cli = `${root}packages/unasync/dist/bin.js`;
 chmodSync(cli, 0o755);
 const help = spawnSync(`${root}node_modules/.bin/node`, [cli, "--help"], { cwd: root, encoding: "utf8" });
 if (help.status !== 0 || !help.stdout.startsWith("usage: unasync")) {
-  console.error(`build: packages/unasync/dist/cli.js --help failed (exit ${help.status}): ${help.stderr}`);
+  console.error(`build: packages/unasync/dist/bin.js --help failed (exit ${help.status}): ${help.stderr}`);
   process.exit(1);
 }
-console.log("build: packages/unasync/dist/cli.js --help runs");
+console.log("build: packages/unasync/dist/bin.js --help runs");

@@ -1,8 +1,6 @@
-#!/usr/bin/env node
 /**
- * The command line: `unasync [--config FILE] [--check] [--help]`. Runs as a script
- * (`node packages/unasync/src/cli.ts`, or the package's `unasync` bin) and exposes
- * {@link main} so that it can be driven in-process.
+ * The command line: `unasync [--config FILE] [--check] [--help]`, as {@link main}, which
+ * can be driven in-process; bin.ts runs it as a script (the package's `unasync` bin).
  *
  * @module
  */
@@ -145,5 +143,3 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
-
-if (import.meta.main) process.exitCode = main(process.argv.slice(2));

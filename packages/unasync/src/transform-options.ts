@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { isIdentifierName, type PrefixRule } from "./replacements.ts";
 
 /**
@@ -26,7 +27,8 @@ export interface TransformOptions {
   /**
    * Twinned folder pairs, absolute or relative to the cwd: imports that resolve inside
    * `from` are pointed at the same file under `to`; all other relative imports are
-   * re-relativised so that they still reach the same file from outFileName.
+   * re-relativised so that they still reach the same file from outFileName. Default:
+   * the file's own folder and its twin's (so a sibling import stays a sibling).
    */
   folders?: ReadonlyArray<{ from: string; to: string }>;
   /**
@@ -54,7 +56,8 @@ export interface TransformOptions {
  *
  * @example
  * ```ts
- * const { prefix, folders } = resolveOptions({ fileName: "a.ts" }); // { from: "Async", to: "Sync" }, []
+ * const { prefix, folders } = resolveOptions({ fileName: "a/x.ts", outFileName: "b/x.ts" });
+ * // prefix: { from: "Async", to: "Sync" }, folders: [{ from: "a", to: "b" }]
  * ```
  */
 export interface ResolvedOptions {
@@ -99,7 +102,12 @@ export function resolveOptions(options: TransformOptions): ResolvedOptions {
     ? undefined
     : checkString(options.outFileName, "options.outFileName", false);
 
-  const folders = options.folders ?? [];
+  // Without folders, the one pair known is the file's own: its siblings are twinned with
+  // it, which is what a sibling import in twinned code means (`./queue.ts` next to
+  // `src/_async/drain.ts` is `./queue.ts` next to `src/_sync/drain.ts`, and the renamed
+  // names it imports, SyncQueue, are only there).
+  const folders = options.folders ??
+    (outFileName === undefined ? [] : [{ from: dirname(fileName), to: dirname(outFileName) }]);
   if (!Array.isArray(folders)) throw new TypeError(`options.folders must be an array, got ${describe(folders)}`);
   folders.forEach((pair: unknown, i) => {
     if (!isRecord(pair)) throw new TypeError(`options.folders[${i}] must be an object, got ${describe(pair)}`);

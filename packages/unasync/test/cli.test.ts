@@ -141,7 +141,7 @@ describe("unasync", () => {
     test("the file runs as a script on the current runtime", () => {
       using dir = tempDir();
       project(dir);
-      const script = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+      const script = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
       const runtimeArgs = "Deno" in globalThis ? ["run", "-A", "--quiet"] : [];
       const repo = fileURLToPath(new URL("../../..", import.meta.url));
       const run = spawnSync(process.execPath, [...runtimeArgs, script, "--config", dir.file("unasync.config.json")], {

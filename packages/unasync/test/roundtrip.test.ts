@@ -5,7 +5,7 @@
  * compiler API, in-process), and must pass the same checks as the async original.
  *
  * To regenerate the twin after changing the library or the tool:
- *   node packages/unasync/src/cli.ts --config packages/unasync/test/roundtrip/unasync.config.json
+ *   node packages/unasync/src/bin.ts --config packages/unasync/test/roundtrip/unasync.config.json
  */
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
