@@ -200,7 +200,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const filterAt = args.indexOf("--filter");
   const filter = filterAt >= 0 ? args[filterAt + 1] ?? "" : "";
-  for (const file of allTestFiles()) {
+  const testFiles = allTestFiles();
+  for (const file of testFiles) {
     await import(pathToFileURL(file).href);
   }
   const runtime = currentRuntime();
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log(`# test files: ${allTestFiles().map((f) => relative(repoRoot, f)).join(" ")}`);
+  console.log(`# test files: ${testFiles.map((f) => relative(repoRoot, f)).join(" ")}`);
   console.log(`${runtime}: ${passed} passed, ${failed} failed`);
   // Exit explicitly: a test that hung may still hold a handle (its failure is reported).
   process.exit(failed > 0 ? 1 : 0);
