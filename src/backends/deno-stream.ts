@@ -5,6 +5,7 @@
  */
 import { type CancelWait, EOF, type RawStream, type SocketInfo, type TlsInfo } from "./net.ts";
 import { Notifier } from "./notifier.ts";
+import { CopySlab } from "./copy-slab.ts";
 import { asError, CHUNK, closeQuietly, COPY_BELOW, type DenoConn, MERGE_BELOW } from "./deno-api.ts";
 
 // ---------------------------------------------------------------------------------------
@@ -56,6 +57,8 @@ export class DenoStream implements RawStream {
   #eof = false;
   /** A read buffer to use again (see #startRead). */
   #spare: Uint8Array | null = null;
+  /** Where small reads are copied to (see #startRead). */
+  readonly #small = new CopySlab();
   // Write side.
   #queue: Uint8Array[] = [];
   #queued = 0;
@@ -136,8 +139,9 @@ export class DenoStream implements RawStream {
         } else if (n <= COPY_BELOW) {
           // A small read is copied out and the buffer kept for the next read: a fresh
           // 64 KiB buffer per read costs more than the read itself when messages are
-          // small (request/response traffic). A large read hands its buffer over.
-          this.#held = buffer.slice(0, n);
+          // small (request/response traffic), and so does even a small fresh
+          // ArrayBuffer, hence the slab. A large read hands its buffer over.
+          this.#held = this.#small.copy(buffer, n);
           this.#spare = buffer;
         } else this.#held = buffer.subarray(0, n);
         this.#readers.notify();

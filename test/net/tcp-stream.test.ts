@@ -74,6 +74,29 @@ describe("net/tcp stream", () => {
     });
   });
 
+  test("chunks received earlier stay intact while many small messages follow", async () => {
+    // One small read per message (each is answered before the next is sent), more of
+    // them than fit in one of the buffers a backend may copy small reads into.
+    await using pair = await tcpPair();
+    const kept: Uint8Array[] = [];
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async () => {
+        for await (const chunk of pair.server) {
+          kept.push(chunk);
+          await pair.server.send(chunk);
+        }
+      });
+      for (let i = 0; i < 3000; i++) {
+        await pair.client.send(new Uint8Array([i & 255, i >> 8, 7]));
+        await receiveExactly(pair.client, 3);
+      }
+      await pair.client.sendEof();
+    });
+    const all = concat(kept);
+    assert.equal(all.byteLength, 9000);
+    for (let i = 0; i < 3000; i++) assert.deepEqual([...all.subarray(3 * i, 3 * i + 3)], [i & 255, i >> 8, 7]);
+  });
+
   test("sendEof ends the peer's stream while this side still receives", async () => {
     await using pair = await tcpPair();
     await pair.client.send(text("request"));
