@@ -7,9 +7,9 @@
 import type { RawStream, SocketInfo } from "../backends/net.ts";
 import { checkpoint } from "../core/checkpoint.ts";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../core/errors.ts";
-import { checkBytes, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
+import { DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
-import { receiveWhenReady, sendWhenReady } from "../streams/readiness.ts";
+import { Direction, receiveWhenReady, sendWhenReady } from "../streams/readiness.ts";
 import { type TypedAttribute, type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteStream } from "../streams/types.ts";
 import { closeResource } from "./acquire.ts";
@@ -63,13 +63,15 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
   #raw: RawStream;
   #closed = false;
   #eofSent = false;
-  #receiving = false;
-  #sending = false;
+  readonly #in: Direction<RawStream>;
+  readonly #out: Direction<RawStream>;
 
   /** @internal Made by the connect functions and listeners. */
   constructor(raw: RawStream) {
     super();
     this.#raw = raw;
+    this.#in = new Direction(raw, this.#checkOpen, brokenBy);
+    this.#out = new Direction(raw, this.#checkCanSend, brokenBy);
   }
 
   /**
@@ -81,16 +83,8 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
    * @throws {BrokenResourceError} if the connection was reset.
    * @throws {ClosedResourceError} if this stream was closed.
    */
-  async receive(maxBytes: number = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
-    maxBytes = checkMaxBytes(maxBytes);
-    if (this.#closed) throw new ClosedResourceError();
-    if (this.#receiving) throw new BusyResourceError("receiving from this stream");
-    this.#receiving = true;
-    try {
-      return await receiveWhenReady(this.#raw, maxBytes, this.#checkOpen, brokenBy);
-    } finally {
-      this.#receiving = false;
-    }
+  receive(maxBytes: number = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
+    return receiveWhenReady(this.#in, maxBytes);
   }
 
   /**
@@ -102,16 +96,8 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
    * @throws {BrokenResourceError} if the connection was reset.
    * @throws {ClosedResourceError} if this stream was closed, or `sendEof()` was called.
    */
-  async send(data: Uint8Array): Promise<void> {
-    checkBytes(data, "data");
-    this.#checkCanSend();
-    if (this.#sending) throw new BusyResourceError("sending to this stream");
-    this.#sending = true;
-    try {
-      await sendWhenReady(this.#raw, data, this.#checkCanSend, brokenBy);
-    } finally {
-      this.#sending = false;
-    }
+  send(data: Uint8Array): Promise<void> {
+    return sendWhenReady(this.#out, data);
   }
 
   /**
@@ -166,7 +152,7 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
    */
   _detach(): RawStream {
     if (this.#closed) throw new ClosedResourceError();
-    if (this.#receiving || this.#sending) throw new BusyResourceError("using this stream");
+    if (this.#in.busy || this.#out.busy) throw new BusyResourceError("using this stream");
     this.#closed = true;
     return this.#raw;
   }

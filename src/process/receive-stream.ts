@@ -4,11 +4,11 @@
  * @module
  */
 import type { RawReadPipe } from "../backends/process.ts";
-import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../core/errors.ts";
+import { BrokenResourceError, ClosedResourceError } from "../core/errors.ts";
 import { closeResource } from "../net/acquire.ts";
-import { checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
+import { DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
-import { receiveWhenReady } from "../streams/readiness.ts";
+import { Direction, receiveWhenReady } from "../streams/readiness.ts";
 import { TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteReceiveStream } from "../streams/types.ts";
 
@@ -45,12 +45,13 @@ export function pipeBrokenBy(err: unknown): BrokenResourceError {
 export class ProcessReceiveStream extends TypedAttributeProvider implements ByteReceiveStream {
   readonly #raw: RawReadPipe;
   #closed = false;
-  #receiving = false;
+  readonly #in: Direction<RawReadPipe>;
 
   /** @internal Made by openProcess. */
   constructor(raw: RawReadPipe) {
     super();
     this.#raw = raw;
+    this.#in = new Direction(raw, this.#checkOpen, pipeBrokenBy);
   }
 
   /**
@@ -62,16 +63,8 @@ export class ProcessReceiveStream extends TypedAttributeProvider implements Byte
    * @throws {BrokenResourceError} if reading from the pipe failed.
    * @throws {ClosedResourceError} if this stream was closed.
    */
-  async receive(maxBytes: number = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
-    maxBytes = checkMaxBytes(maxBytes);
-    if (this.#closed) throw new ClosedResourceError();
-    if (this.#receiving) throw new BusyResourceError("receiving from this stream");
-    this.#receiving = true;
-    try {
-      return await receiveWhenReady(this.#raw, maxBytes, this.#checkOpen, pipeBrokenBy);
-    } finally {
-      this.#receiving = false;
-    }
+  receive(maxBytes: number = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
+    return receiveWhenReady(this.#in, maxBytes);
   }
 
   readonly #checkOpen = (): void => {

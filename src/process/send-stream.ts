@@ -4,10 +4,9 @@
  * @module
  */
 import type { RawWritePipe } from "../backends/process.ts";
-import { BusyResourceError, ClosedResourceError } from "../core/errors.ts";
+import { ClosedResourceError } from "../core/errors.ts";
 import { closeResource } from "../net/acquire.ts";
-import { checkBytes } from "../streams/checks.ts";
-import { sendWhenReady } from "../streams/readiness.ts";
+import { Direction, sendWhenReady } from "../streams/readiness.ts";
 import { TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteSendStream } from "../streams/types.ts";
 import { pipeBrokenBy } from "./receive-stream.ts";
@@ -38,12 +37,13 @@ import { pipeBrokenBy } from "./receive-stream.ts";
 export class ProcessSendStream extends TypedAttributeProvider implements ByteSendStream {
   readonly #raw: RawWritePipe;
   #closed = false;
-  #sending = false;
+  readonly #out: Direction<RawWritePipe>;
 
   /** @internal Made by openProcess. */
   constructor(raw: RawWritePipe) {
     super();
     this.#raw = raw;
+    this.#out = new Direction(raw, this.#checkOpen, pipeBrokenBy);
   }
 
   /**
@@ -54,16 +54,8 @@ export class ProcessSendStream extends TypedAttributeProvider implements ByteSen
    * @throws {BrokenResourceError} if the child closed its end of the pipe.
    * @throws {ClosedResourceError} if this stream was closed.
    */
-  async send(data: Uint8Array): Promise<void> {
-    checkBytes(data, "data");
-    if (this.#closed) throw new ClosedResourceError();
-    if (this.#sending) throw new BusyResourceError("sending to this stream");
-    this.#sending = true;
-    try {
-      await sendWhenReady(this.#raw, data, this.#checkOpen, pipeBrokenBy);
-    } finally {
-      this.#sending = false;
-    }
+  send(data: Uint8Array): Promise<void> {
+    return sendWhenReady(this.#out, data);
   }
 
   readonly #checkOpen = (): void => {
