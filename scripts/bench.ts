@@ -20,7 +20,8 @@
  *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
  *   --markdown  tables in markdown (for bench/RESULTS.md)
  *   --rounds N  run every implementation N times, in turn, and report the median
- *               (evens out a machine whose speed drifts during the run)
+ *               (evens out a machine whose speed drifts during the run); the ratio
+ *               is then the median of each round's own ratio (see pairedRatio)
  *   --case, --impl  run only these cases / implementations (the baseline always runs
  *               when a ratio is wanted)
  */
@@ -196,8 +197,31 @@ const log = (text: string) => {
 if (!json && !markdown) {
   console.log(
     `structio benchmarks${quick ? " (--quick)" : ""}: ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; ` +
-      `ratio = cost over the baseline (time per op, or bytes per task), higher is worse`,
+      `ratio = cost over the baseline (time per op, or bytes per task)` +
+      `${rounds > 1 ? ", the median of each round's own ratio" : ""}, higher is worse`,
   );
+}
+
+/** The cost ratio of one measurement over its baseline's: bytes per task, or time per op. */
+function costRatio(result: Measurement, baseline: Measurement): number | null {
+  if (result.bytesPerTask !== undefined && baseline.bytesPerTask !== undefined) {
+    return result.bytesPerTask / baseline.bytesPerTask;
+  }
+  if (result.opsPerSec !== null && baseline.opsPerSec !== null) return baseline.opsPerSec / result.opsPerSec;
+  return null;
+}
+
+/**
+ * The median over rounds of each round's ratio. A round runs its contenders back to
+ * back, so a slow phase of the machine (this VM drifts by 15-20% from one minute to
+ * the next) mostly hits both sides of a round's ratio and cancels out of it, where a
+ * ratio of two medians could pair a slow round of one with a fast round of the other.
+ * Null without a baseline measured in every round.
+ */
+function pairedRatio(baseline: readonly Measurement[] | undefined, results: readonly Measurement[]): number | null {
+  if (baseline === undefined || baseline.length !== results.length) return null;
+  const ratios = results.map((r, i) => costRatio(r, baseline[i]!)).filter((v) => v !== null);
+  return ratios.length === results.length ? median(ratios) : null;
 }
 
 let failures = 0;
@@ -242,7 +266,6 @@ for (const runtime of runtimes) {
         ...(bytes.length > 0 ? { bytesPerTask: median(bytes) } : {}),
       };
     };
-    const baseline = combined("baseline");
     for (const impl of wanted) {
       const error = errors.get(impl);
       const result = combined(impl);
@@ -250,14 +273,7 @@ for (const runtime of runtimes) {
       if (error !== undefined || result === undefined) {
         row = { suite: c.suite, case: c.name, implementation: impl, runtime, opsPerSec: null, ratio: null, error };
       } else {
-        let ratio: number | null = null;
-        if (baseline !== undefined) {
-          if (result.bytesPerTask !== undefined && baseline.bytesPerTask !== undefined) {
-            ratio = result.bytesPerTask / baseline.bytesPerTask;
-          } else if (result.opsPerSec !== null && baseline.opsPerSec !== null) {
-            ratio = baseline.opsPerSec / result.opsPerSec;
-          }
-        }
+        const ratio = pairedRatio(measured.get("baseline"), measured.get(impl)!);
         row = {
           suite: result.suite,
           case: result.case,
