@@ -107,6 +107,19 @@ export async function thrownBy(fn: () => unknown): Promise<unknown> {
 }
 
 /**
+ * Asserts that calling `fn` does not throw, and returns a promise that rejects with an
+ * instance of `cls`: what a caller relying on `.catch()` needs of an async API.
+ */
+export async function rejectsWithoutThrowing(
+  fn: () => Promise<unknown>,
+  cls: new (...args: never[]) => Error,
+): Promise<void> {
+  let promise: Promise<unknown> | undefined;
+  assert.doesNotThrow(() => (promise = fn()), "the call threw instead of returning a rejected promise");
+  await assert.rejects(promise!, cls);
+}
+
+/**
  * Asserts that calling `fn` throws, or returns a promise that rejects, with an instance of
  * `cls` whose message matches `pattern` when one is given.
  */

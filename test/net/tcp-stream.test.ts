@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "../harness/registry.ts";
-import { thrownBy } from "../harness/helpers.ts";
+import { rejectsWithoutThrowing, thrownBy } from "../harness/helpers.ts";
 import {
   BrokenResourceError,
   BusyResourceError,
@@ -180,6 +180,22 @@ describe("net/tcp stream", () => {
     assert.ok((await thrownBy(() => pair.server.receive("1" as unknown as number))) instanceof TypeError);
     assert.ok((await thrownBy(() => pair.client.send("text" as unknown as Uint8Array))) instanceof TypeError);
     assert.ok((await thrownBy(() => pair.client.send(null as unknown as Uint8Array))) instanceof TypeError);
+  });
+
+  test("receive and send report every error as a rejection, never a synchronous throw", async () => {
+    await using pair = await tcpPair();
+    // A caller may use .catch() on the returned promise; a synchronous throw would skip it.
+    await rejectsWithoutThrowing(() => pair.server.receive(0), RangeError);
+    await rejectsWithoutThrowing(() => pair.client.send(null as unknown as Uint8Array), TypeError);
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(() => pair.server.receive());
+      await checkpoint();
+      await rejectsWithoutThrowing(() => pair.server.receive(), BusyResourceError);
+      await pair.client.send(text("x"));
+    });
+    await pair.client.aclose();
+    await rejectsWithoutThrowing(() => pair.client.send(text("x")), ClosedResourceError);
+    await rejectsWithoutThrowing(() => pair.client.receive(), ClosedResourceError);
   });
 
   test("using a closed stream raises ClosedResourceError; closing again does nothing", async () => {
