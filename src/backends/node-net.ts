@@ -26,11 +26,19 @@ import { DatagramQueue } from "./datagram-queue.ts";
 import { Notifier } from "./notifier.ts";
 import { chmodSocket, removeStaleSocket } from "./socket-file.ts";
 
-/** Waits for the handshake of `socket`, then wraps it with the plain stream's `info`. */
+/**
+ * Wraps `socket` with the plain stream's `info` and waits for its handshake.
+ *
+ * The stream (and so its 'data' and 'end' listeners) comes first: Deno's node:tls
+ * loses the peer's end of stream when it arrives while the socket does not flow yet,
+ * as it may right after the handshake when the peer sends a little and ends at once
+ * (seen on Deno 2.9 with 256 KiB to 1.5 MiB sent: the 'end' event never came). No
+ * application data comes before the handshake, so nothing is read too early.
+ */
 async function secured(socket: tls.TLSSocket, serverSide: boolean, info: SocketInfo, signal: AbortSignal): Promise<RawStream> {
+  const stream = new NodeStream(socket, info);
   // node:tls says a handshake is done with 'secure' on the server and 'secureConnect' on the client.
   await settleOn(socket, serverSide ? "secure" : "secureConnect", signal, () => socket.destroy());
-  const stream = new NodeStream(socket, info);
   stream.tls = readTlsInfo(socket, serverSide);
   return stream;
 }
