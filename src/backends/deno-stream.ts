@@ -55,6 +55,11 @@ export class DenoStream implements RawStream {
   #held: Uint8Array | null = null;
   #reading = false;
   #eof = false;
+  /**
+   * The read buffer `#held` is a view of, while no view of it was handed out (then
+   * tryReadInto may read into it again); null otherwise.
+   */
+  #heldBuffer: Uint8Array | null = null;
   /** A read buffer to use again (see #startRead). */
   #spare: Uint8Array | null = null;
   /** Where small reads are copied to (see #startRead). */
@@ -93,17 +98,44 @@ export class DenoStream implements RawStream {
 
   tryRead(maxBytes: number): Uint8Array | null | typeof EOF {
     const held = this.#held;
-    if (held !== null) {
-      if (held.byteLength > maxBytes) {
-        this.#held = held.subarray(maxBytes);
-        return held.subarray(0, maxBytes);
-      }
-      // All held bytes are taken: read ahead, so the next chunk is (likely) on its way
-      // while the caller handles this one.
-      this.#held = null;
-      this.#startRead();
-      return held;
+    if (held === null) return this.#nothingHeld();
+    // The caller gets a view of the read buffer, which is then theirs: never read into
+    // it again.
+    this.#heldBuffer = null;
+    if (held.byteLength > maxBytes) {
+      this.#held = held.subarray(maxBytes);
+      return held.subarray(0, maxBytes);
     }
+    this.#takenAll();
+    return held;
+  }
+
+  tryReadInto(buffer: Uint8Array): number | null | typeof EOF {
+    const held = this.#held;
+    if (held === null) return this.#nothingHeld();
+    if (held.byteLength > buffer.byteLength) {
+      buffer.set(held.subarray(0, buffer.byteLength));
+      this.#held = held.subarray(buffer.byteLength);
+      return buffer.byteLength;
+    }
+    buffer.set(held);
+    // Copied out, and no view of it was handed out: the read buffer can be read into
+    // again, which spares a fresh 64 KiB buffer per read (the cost that a
+    // receive-into-your-own-buffer caller wants to avoid).
+    if (this.#heldBuffer !== null) this.#spare = this.#heldBuffer;
+    this.#takenAll();
+    return held.byteLength;
+  }
+
+  /** All held bytes are taken: read ahead, so the next chunk is (likely) on its way. */
+  #takenAll(): void {
+    this.#held = null;
+    this.#heldBuffer = null;
+    this.#startRead();
+  }
+
+  /** What tryRead and tryReadInto return when no bytes are held. */
+  #nothingHeld(): null | typeof EOF {
     if (this.#error !== null) throw this.#error;
     if (this.#eof) return EOF;
     if (this.#released || this.#closing) throw new Error("the socket is closed");
@@ -143,7 +175,10 @@ export class DenoStream implements RawStream {
           // ArrayBuffer, hence the slab. A large read hands its buffer over.
           this.#held = this.#small.copy(buffer, n);
           this.#spare = buffer;
-        } else this.#held = buffer.subarray(0, n);
+        } else {
+          this.#held = buffer.subarray(0, n);
+          this.#heldBuffer = buffer;
+        }
         this.#readers.notify();
       },
       (err) => {

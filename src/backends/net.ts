@@ -68,6 +68,12 @@ export interface RawStream {
    */
   tryRead(maxBytes: number): Uint8Array | null | typeof EOF;
   /**
+   * As `tryRead`, but copies the bytes into `buffer` and returns how many. Optional: a
+   * stream that reads into buffers of its own implements it to reuse them; the front
+   * end copies what `tryRead` returns otherwise.
+   */
+  tryReadInto?(buffer: Uint8Array): number | null | typeof EOF;
+  /**
    * Calls `ready` once (never during this call) when `tryRead` may return something other than
    * null (data, EOF or an error), or when the stream is closed.
    */

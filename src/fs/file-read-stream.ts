@@ -4,7 +4,7 @@
  * @module
  */
 import { EndOfStream } from "../core/errors.ts";
-import { checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
+import { checkIntoBuffer, checkMaxBytes, DEFAULT_MAX_BYTES } from "../streams/checks.ts";
 import { receiveUntilEnd } from "../streams/iterate.ts";
 import { type TypedAttributeMap, TypedAttributeProvider } from "../streams/typed-attributes.ts";
 import type { ByteReceiveStream } from "../streams/types.ts";
@@ -92,6 +92,44 @@ export class FileReadStream extends TypedAttributeProvider implements ByteReceiv
     }
     if (chunk.byteLength === 0) throw new EndOfStream();
     return chunk;
+  }
+
+  /**
+   * Reads up to `buffer.byteLength` bytes into `buffer` from the current position and
+   * returns how many: `receive()` without a new array per call (see
+   * {@link AsyncFile.readInto}), but raising {@link EndOfStream} at the end of the file
+   * as `receive()` does.
+   *
+   * @throws {TypeError} if `buffer` is not a Uint8Array.
+   * @throws {RangeError} if `buffer` is empty.
+   * @throws {EndOfStream} at the end of the file.
+   * @throws {BrokenResourceError} if reading failed (the OSError is the `cause`).
+   * @throws {ClosedResourceError} if the stream was closed.
+   *
+   * @example
+   * ```ts
+   * import { EndOfStream, FileReadStream } from "structio";
+   *
+   * await using stream = await FileReadStream.fromPath("big.log");
+   * const buffer = new Uint8Array(65536);
+   * let bytes = 0;
+   * try {
+   *   for (;;) bytes += await stream.receiveInto(buffer);
+   * } catch (err) {
+   *   if (!(err instanceof EndOfStream)) throw err;
+   * }
+   * ```
+   */
+  async receiveInto(buffer: Uint8Array): Promise<number> {
+    checkIntoBuffer(buffer);
+    let n: number;
+    try {
+      n = await this.#file.readInto(buffer);
+    } catch (err) {
+      throw brokenFile(err);
+    }
+    if (n === 0) throw new EndOfStream();
+    return n;
   }
 
   /**

@@ -88,6 +88,39 @@ export class SocketStream extends TypedAttributeProvider implements ByteStream {
   }
 
   /**
+   * Receives between 1 and `buffer.byteLength` bytes into `buffer` and returns how
+   * many: `receive()` without a new array per call, for a loop that handles each chunk
+   * before the next (Python's `recv_into`). A cancelled call writes nothing into
+   * `buffer`.
+   *
+   * @throws {TypeError} if `buffer` is not a Uint8Array.
+   * @throws {RangeError} if `buffer` is empty.
+   * @throws {EndOfStream} once the peer finished sending and everything was received.
+   * @throws {BusyResourceError} if another task is receiving.
+   * @throws {BrokenResourceError} if the connection was reset.
+   * @throws {ClosedResourceError} if this stream was closed.
+   *
+   * @example
+   * ```ts
+   * import { connectTcp, EndOfStream } from "structio";
+   *
+   * await using stream = await connectTcp("example.com", 80);
+   * await stream.send(new TextEncoder().encode("HEAD / HTTP/1.0\r\nHost: example.com\r\n\r\n"));
+   * const buffer = new Uint8Array(4096);
+   * let total = 0;
+   * try {
+   *   for (;;) total += await stream.receiveInto(buffer);
+   * } catch (err) {
+   *   if (!(err instanceof EndOfStream)) throw err;
+   * }
+   * console.log(`${total} bytes of response`);
+   * ```
+   */
+  receiveInto(buffer: Uint8Array): Promise<number> {
+    return receiveWhenReady(this.#in, buffer);
+  }
+
+  /**
    * Sends all of `data`, waiting while the send buffer is full. Do not change `data`
    * afterwards: the runtime may still read it.
    *

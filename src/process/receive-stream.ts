@@ -67,6 +67,41 @@ export class ProcessReceiveStream extends TypedAttributeProvider implements Byte
     return receiveWhenReady(this.#in, maxBytes);
   }
 
+  /**
+   * Receives between 1 and `buffer.byteLength` bytes into `buffer` and returns how
+   * many: `receive()` without a new array per call. A cancelled call writes nothing
+   * into `buffer`.
+   *
+   * @throws {TypeError} if `buffer` is not a Uint8Array.
+   * @throws {RangeError} if `buffer` is empty.
+   * @throws {EndOfStream} once the pipe was closed by the child and everything was received.
+   * @throws {BusyResourceError} if another task is receiving.
+   * @throws {BrokenResourceError} if reading from the pipe failed.
+   * @throws {ClosedResourceError} if this stream was closed.
+   *
+   * @example
+   * ```ts
+   * import { EndOfStream, openProcess } from "structio";
+   *
+   * await using proc = await openProcess(["seq", "100000"], { stdin: "ignore" });
+   * const buffer = new Uint8Array(16384);
+   * let lines = 0;
+   * try {
+   *   for (;;) {
+   *     const n = await proc.stdout!.receiveInto(buffer);
+   *     for (let i = 0; i < n; i++) if (buffer[i] === 10) lines++;
+   *   }
+   * } catch (err) {
+   *   if (!(err instanceof EndOfStream)) throw err;
+   * }
+   * await proc.wait();
+   * console.log(lines); // 100000
+   * ```
+   */
+  receiveInto(buffer: Uint8Array): Promise<number> {
+    return receiveWhenReady(this.#in, buffer);
+  }
+
   readonly #checkOpen = (): void => {
     if (this.#closed) throw new ClosedResourceError();
   };

@@ -24,6 +24,15 @@ export function checkBytes(value: unknown, name: string): asserts value is Uint8
 }
 
 /**
+ * Throws a TypeError unless `buffer` is a Uint8Array, and a RangeError if it has no room
+ * for a byte: the check of a `receiveInto(buffer)`, which must receive at least one.
+ */
+export function checkIntoBuffer(buffer: unknown): asserts buffer is Uint8Array {
+  checkBytes(buffer, "buffer");
+  if (buffer.byteLength === 0) throw new RangeError("buffer must have room for at least 1 byte, not 0");
+}
+
+/**
  * Throws a TypeError unless `value` is an object with each of `methods`: the check a
  * wrapper makes on the stream it is given, so a wrong argument fails at construction
  * rather than at the first receive.

@@ -7,12 +7,19 @@
 import { type CancelWait, EOF } from "../backends/net.ts";
 import { raiseIfCancelled, waitForEvent, yieldPoint } from "../core/checkpoint.ts";
 import { BusyResourceError, EndOfStream } from "../core/errors.ts";
-import { checkBytes, checkMaxBytes } from "./checks.ts";
+import { checkBytes, checkIntoBuffer, checkMaxBytes } from "./checks.ts";
 
 /** The reading side of a raw channel, as backends provide it. */
 export interface ReadReadiness {
   /** Takes 1 to `maxBytes` bytes, or null when none are there yet, or EOF at the end. */
   tryRead(maxBytes: number): Uint8Array | null | typeof EOF;
+  /**
+   * Copies 1 to `buffer.byteLength` bytes into `buffer` and returns how many, or null
+   * or EOF as `tryRead` does. Optional: a channel that reads into buffers of its own
+   * implements it to reuse them once copied out; without it, the bytes `tryRead`
+   * returns are copied.
+   */
+  tryReadInto?(buffer: Uint8Array): number | null | typeof EOF;
   /** Calls `ready` once (never during this call) when `tryRead` may return non-null. */
   onReadable(ready: () => void): CancelWait;
 }
@@ -54,18 +61,30 @@ export class Direction<R> {
 }
 
 /**
- * Receives 1 to `maxBytes` bytes from the channel, as a checkpoint: raises Cancelled
- * before taking anything, or while waiting for readiness (the only place a
- * cancellation can land); once bytes are taken they are returned (completion wins).
- * `checkOpen` runs before every attempt, so a stream closed while a task waited raises
- * its closed error there.
+ * Receives 1 to `maxBytes` bytes from the channel, or (given a buffer) copies 1 to
+ * `buffer.byteLength` bytes into it and returns how many, as a checkpoint: raises
+ * Cancelled before taking anything, or while waiting for readiness (the only place a
+ * cancellation can land); once bytes are taken they are returned (completion wins), so
+ * a cancelled receive leaves both the channel and the buffer as they were. `checkOpen`
+ * runs before every attempt, so a stream closed while a task waited raises its closed
+ * error there.
  *
- * @throws {TypeError | RangeError} if `maxBytes` is not a whole number >= 1.
+ * The two forms are one function rather than two copies of the loop; the one branch on
+ * the argument's type costs nothing measurable next to the rest.
+ *
+ * @throws {TypeError | RangeError} if `maxBytes` is not a whole number >= 1, or `buffer`
+ *   not a Uint8Array of at least 1 byte.
  * @throws {BusyResourceError} if another task is receiving in this direction.
  * @throws {EndOfStream} at the end of the channel.
  */
-export async function receiveWhenReady(side: Direction<ReadReadiness>, maxBytes: number): Promise<Uint8Array> {
-  maxBytes = checkMaxBytes(maxBytes);
+export function receiveWhenReady(side: Direction<ReadReadiness>, maxBytes: number): Promise<Uint8Array>;
+export function receiveWhenReady(side: Direction<ReadReadiness>, buffer: Uint8Array): Promise<number>;
+export async function receiveWhenReady(
+  side: Direction<ReadReadiness>,
+  want: number | Uint8Array,
+): Promise<Uint8Array | number> {
+  if (typeof want === "number") want = checkMaxBytes(want);
+  else checkIntoBuffer(want);
   side.checkOpen();
   if (side.busy) throw new BusyResourceError("receiving from this stream");
   side.busy = true;
@@ -74,25 +93,34 @@ export async function receiveWhenReady(side: Direction<ReadReadiness>, maxBytes:
     const runner = raiseIfCancelled();
     for (let waited = false;; waited = true) {
       side.checkOpen();
-      let chunk: Uint8Array | null | typeof EOF;
+      let got: Uint8Array | number | null | typeof EOF;
       try {
-        chunk = raw.tryRead(maxBytes);
+        got = typeof want === "number" ? raw.tryRead(want) : readInto(raw, want);
       } catch (err) {
         throw side.broken(err);
       }
-      if (chunk !== null) {
+      if (got !== null) {
         // Still a checkpoint when nothing had to be waited for: yield, but without
         // raising, since the bytes are taken (a cancellation that came meanwhile is
         // raised by the next checkpoint). A receive that waited had its checkpoint there.
         if (!waited) await yieldPoint(runner);
-        if (chunk === EOF) throw new EndOfStream();
-        return chunk;
+        if (got === EOF) throw new EndOfStream();
+        return got;
       }
       await waitForEvent((ready) => raw.onReadable(ready));
     }
   } finally {
     side.busy = false;
   }
+}
+
+/** {@link ReadReadiness.tryReadInto}, or `tryRead` and a copy where the channel lacks it. */
+function readInto(raw: ReadReadiness, buffer: Uint8Array): number | null | typeof EOF {
+  if (raw.tryReadInto !== undefined) return raw.tryReadInto(buffer);
+  const chunk = raw.tryRead(buffer.byteLength);
+  if (chunk === null || chunk === EOF) return chunk;
+  buffer.set(chunk);
+  return chunk.byteLength;
 }
 
 /**

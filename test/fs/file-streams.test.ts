@@ -40,6 +40,24 @@ describe("fs/file streams read", () => {
     }
   });
 
+  test("receiveInto reads into the caller's buffer, then raises EndOfStream at the end", async () => {
+    using dir = tempDir();
+    writeFileSync(dir.file("data.txt"), "Hello");
+    await using stream = await FileReadStream.fromPath(dir.file("data.txt"));
+    const buffer = new Uint8Array(3);
+    assert.equal(await stream.receiveInto(buffer), 3);
+    assert.equal(text(buffer), "Hel");
+    assert.equal(await stream.receiveInto(buffer), 2);
+    assert.equal(text(buffer.subarray(0, 2)), "lo");
+    assert.ok((await thrownBy(() => stream.receiveInto(buffer))) instanceof EndOfStream);
+    for (const [bad, cls] of [[new Uint8Array(0), RangeError], [null, TypeError], ["abc", TypeError]] as const) {
+      const err = await thrownBy(() => stream.receiveInto(bad as unknown as Uint8Array));
+      assert.ok(err instanceof cls && /buffer/.test(err.message), `${String(bad)}: ${String(err)}`);
+    }
+    await stream.aclose();
+    assert.ok((await thrownBy(() => stream.receiveInto(buffer))) instanceof ClosedResourceError);
+  });
+
   test("a stream over an AsyncFile reads from the file's position", async () => {
     using dir = tempDir();
     writeFileSync(dir.file("data.txt"), "skip:Hello");

@@ -109,14 +109,17 @@ export async function thrownBy(fn: () => unknown): Promise<unknown> {
 /**
  * Asserts that calling `fn` does not throw, and returns a promise that rejects with an
  * instance of `cls`: what a caller relying on `.catch()` needs of an async API.
+ * Resolves with the error, for checks of its message.
  */
 export async function rejectsWithoutThrowing(
   fn: () => Promise<unknown>,
   cls: new (...args: never[]) => Error,
-): Promise<void> {
+): Promise<Error> {
   let promise: Promise<unknown> | undefined;
   assert.doesNotThrow(() => (promise = fn()), "the call threw instead of returning a rejected promise");
-  await assert.rejects(promise!, cls);
+  const error = await thrownBy(() => promise);
+  assert.ok(error instanceof cls, `expected ${cls.name}, got ${String(error)}`);
+  return error;
 }
 
 /**

@@ -102,6 +102,41 @@ describe("net/tls", () => {
     }
   });
 
+  test("receiveInto on both ends of TLS moves 1 MiB byte for byte", async () => {
+    const data = pattern(1 << 20, 12);
+    // An echo server that receives into one buffer, and sends a copy of each chunk (send
+    // may still read what it was given after it returns).
+    const echoInto = async (stream: TLSStream) => {
+      const buffer = new Uint8Array(10_000);
+      for (;;) {
+        let n: number;
+        try {
+          n = await stream.receiveInto(buffer);
+        } catch (err) {
+          if (err instanceof EndOfStream) return await stream.sendEof();
+          throw err;
+        }
+        await stream.send(buffer.slice(0, n));
+      }
+    };
+    await withTaskGroup(async (tg) => {
+      const { port } = await tlsServer(tg, echoInto);
+      await using stream = await connectTcp("127.0.0.1", port, { tls: clientTls() });
+      await withTaskGroup(async (inner) => {
+        inner.startSoon(async () => {
+          await stream.send(data);
+          await stream.sendEof();
+        });
+        const received = new Uint8Array(data.byteLength);
+        let got = 0;
+        while (got < received.byteLength) got += await stream.receiveInto(received.subarray(got));
+        assertBytes(received, data);
+        assert.ok((await thrownBy(() => stream.receiveInto(new Uint8Array(1)))) instanceof EndOfStream);
+      });
+      tg.cancelScope.cancel();
+    });
+  });
+
   test("sendEof ends the peer's stream while the other way stays open", async () => {
     await withTaskGroup(async (tg) => {
       const { port } = await tlsServer(tg, async (stream) => {

@@ -16,7 +16,7 @@ import {
   withTaskGroup,
 } from "../../src/index.ts";
 import { openProcess } from "../../src/process/index.ts";
-import { assertBytes, pattern, receiveAll, str, text } from "./helpers.ts";
+import { assertBytes, concat, pattern, receiveAll, str, text } from "./helpers.ts";
 
 describe("process/streams", () => {
   test("stdout raises EndOfStream at its end, and again after", async () => {
@@ -40,6 +40,48 @@ describe("process/streams", () => {
     assert.equal(parts.join(""), "abcdefghij");
     await rejectsWithoutThrowing(() => proc.stdout!.receive(0), RangeError);
     assert.equal(proc.stdin, null);
+  });
+
+  test("receiveInto fills the caller's buffer, checks it, and ends with EndOfStream", async () => {
+    await using proc = await openProcess(["cat"]);
+    const sent = pattern(200_000, 4);
+    const buffer = new Uint8Array(4099).fill(0xaa);
+    await rejectsWithoutThrowing(() => proc.stdout!.receiveInto(new Uint8Array(0)), RangeError);
+    await rejectsWithoutThrowing(() => proc.stdout!.receiveInto(null as unknown as Uint8Array), TypeError);
+    const parts: Uint8Array[] = [];
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async () => {
+        await proc.stdin!.send(sent);
+        await proc.stdin!.aclose();
+      });
+      for (;;) {
+        let n: number;
+        try {
+          n = await proc.stdout!.receiveInto(buffer);
+        } catch (err) {
+          if (err instanceof EndOfStream) break;
+          throw err;
+        }
+        assert.ok(n >= 1 && n <= buffer.byteLength, `received ${n}`);
+        parts.push(buffer.slice(0, n));
+      }
+    });
+    assertBytes(concat(parts), sent);
+    await proc.wait();
+  });
+
+  test("a cancelled receiveInto takes nothing and leaves the buffer untouched", async () => {
+    await using proc = await openProcess(["cat"]);
+    const buffer = new Uint8Array(16).fill(0xaa);
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(() => proc.stdout!.receiveInto(buffer));
+      await checkpoint();
+      tg.cancelScope.cancel();
+    });
+    await proc.stdin!.send(text("kept"));
+    await proc.stdin!.aclose();
+    assert.ok(buffer.every((b) => b === 0xaa), "the cancelled call wrote into the buffer");
+    assert.equal(str(await receiveAll(proc.stdout!)), "kept");
   });
 
   test("two receives at once: the second raises BusyResourceError", async () => {
