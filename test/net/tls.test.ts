@@ -20,6 +20,7 @@ import {
   TimeoutError,
   TLSAttribute,
   TLSListener,
+  type TlsClientOptions,
   type TlsListenerOptions,
   type TlsServerOptions,
   TLSStream,
@@ -83,23 +84,33 @@ describe("net/tls", () => {
     });
   });
 
+  /** Sends `size` bytes and ends; the server replies with the count it saw before the end. */
+  async function sendAndEnd(tls: TlsClientOptions, size: number): Promise<void> {
+    await withTaskGroup(async (tg) => {
+      const { port } = await tlsServer(tg, async (stream) => {
+        let received = 0;
+        for await (const chunk of stream) received += chunk.byteLength;
+        await stream.send(text(String(received)));
+      });
+      await using stream = await connectTcp("127.0.0.1", port, { tls });
+      await stream.send(pattern(size, 13));
+      await stream.sendEof();
+      assert.equal(str(await receiveAll(stream)), String(size), `${size} bytes sent`);
+      tg.cancelScope.cancel();
+    });
+  }
+
   test("a client that sends and ends at once after the handshake: the server sees all, then the end", async () => {
     // Deno's node:tls lost such an end of stream when it came before the stream on top
     // listened (sizes from 256 KiB to 1.5 MiB did it there); the server then never ended.
-    for (const size of [1024, 256 << 10, 1 << 20]) {
-      await withTaskGroup(async (tg) => {
-        const { port } = await tlsServer(tg, async (stream) => {
-          let received = 0;
-          for await (const chunk of stream) received += chunk.byteLength;
-          await stream.send(text(String(received)));
-        });
-        await using stream = await connectTcp("127.0.0.1", port, { tls: clientTls() });
-        await stream.send(pattern(size, 13));
-        await stream.sendEof();
-        assert.equal(str(await receiveAll(stream)), String(size), `${size} bytes sent`);
-        tg.cancelScope.cancel();
-      });
-    }
+    for (const size of [1024, 256 << 10, 1 << 20]) await sendAndEnd(clientTls(), size);
+  });
+
+  test("the same through a client on node:tls (insecureSkipVerify), again and again", async () => {
+    // On the deno backend this client runs node:tls over a bridge to the native
+    // connection, where the same race made the client see an end of stream the server
+    // never sent, and the server never see the client's (about 1 run in 9 at 256 KiB).
+    for (let i = 0; i < 12; i++) await sendAndEnd({ insecureSkipVerify: true }, 256 << 10);
   });
 
   test("receiveInto on both ends of TLS moves 1 MiB byte for byte", async () => {
