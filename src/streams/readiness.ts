@@ -58,6 +58,19 @@ export class Direction<R> {
     this.checkOpen = checkOpen;
     this.broken = broken;
   }
+
+  /**
+   * Checks that the owner may still use this direction and that no other task does,
+   * then marks it busy; the caller clears `busy` in a `finally`. A plain method, called
+   * from inside the async receive or send, so a refusal is still a rejection.
+   *
+   * @throws {BusyResourceError} naming `activity` if another task is using it.
+   */
+  claim(activity: string): void {
+    this.checkOpen();
+    if (this.busy) throw new BusyResourceError(activity);
+    this.busy = true;
+  }
 }
 
 /**
@@ -85,9 +98,7 @@ export async function receiveWhenReady(
 ): Promise<Uint8Array | number> {
   if (typeof want === "number") want = checkMaxBytes(want);
   else checkIntoBuffer(want);
-  side.checkOpen();
-  if (side.busy) throw new BusyResourceError("receiving from this stream");
-  side.busy = true;
+  side.claim("receiving from this stream");
   try {
     const raw = side.raw;
     const runner = raiseIfCancelled();
@@ -133,9 +144,7 @@ function readInto(raw: ReadReadiness, buffer: Uint8Array): number | null | typeo
  */
 export async function sendWhenReady(side: Direction<WriteReadiness>, data: Uint8Array): Promise<void> {
   checkBytes(data, "data");
-  side.checkOpen();
-  if (side.busy) throw new BusyResourceError("sending to this stream");
-  side.busy = true;
+  side.claim("sending to this stream");
   try {
     const raw = side.raw;
     const runner = raiseIfCancelled();
