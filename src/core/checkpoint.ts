@@ -188,8 +188,12 @@ export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
   // letting timers and I/O in. Counting comes first, so that a pause it starts also
   // defers a hand-over made right away in setup.
   yieldPoint(scope._task!._runner);
-  const { promise, resolve, reject } = Promise.withResolvers<T>();
-  const parked = new Parked<T>(scope, resolve, reject);
+  // An executor, not Promise.withResolvers(): Bun's withResolvers took 18% of a
+  // ping-pong's time in a profile, and this form is faster on Node too.
+  let parked!: Parked<T>;
+  const promise = new Promise<T>((resolve, reject) => {
+    parked = new Parked<T>(scope, resolve, reject);
+  });
   scope._addWaiter(parked);
   setup(parked);
   return promise;
