@@ -176,11 +176,15 @@ export class Parked<T> implements Waiter {
 
 /**
  * Parks the current task until `setup`'s arrangements resolve or reject the
- * {@link Parked} it is given, registered for cancellation in the current scope.
+ * {@link Parked} it is given, registered for cancellation in the current scope. `setup`
+ * also gets `arg`, so that a hot caller can pass a module-level function and its data
+ * instead of making a closure per wait.
  *
  * @internal The building block of sleep(), Event.wait() and every other blocking call.
  */
-export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
+export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T>;
+export function parkUntil<T, A>(setup: (parked: Parked<T>, arg: A) => void, arg: A): Promise<T>;
+export function parkUntil<T, A>(setup: (parked: Parked<T>, arg?: A) => void, arg?: A): Promise<T> {
   const scope = currentScope();
   if (scope._effective) return Promise.reject(scope._cancelledError());
   // A wait counts for fairness like a checkpoint: waits satisfied at once, or by another
@@ -195,7 +199,7 @@ export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
     parked = new Parked<T>(scope, resolve, reject);
   });
   scope._addWaiter(parked);
-  setup(parked);
+  setup(parked, arg);
   return promise;
 }
 
@@ -211,10 +215,16 @@ export function parkUntil<T>(setup: (parked: Parked<T>) => void): Promise<T> {
  * @internal The building block of socket receives, sends and accepts.
  */
 export function waitForEvent(subscribe: (ready: () => void) => () => void): Promise<void> {
-  return parkUntil<void>((parked) => {
-    parked.onCancel = subscribe(() => {
-      parked.runner.loopTurned = true;
-      parked.resolve();
-    });
+  return parkUntil(subscribeToEvent, subscribe);
+}
+
+/**
+ * waitForEvent's setup, at module level: a socket round trip waits twice, and a setup
+ * closure per wait was 5% of the front end's own time on Bun (bench/probes/front-end-pair.ts).
+ */
+function subscribeToEvent(parked: Parked<void>, subscribe: (ready: () => void) => () => void): void {
+  parked.onCancel = subscribe(() => {
+    parked.runner.loopTurned = true;
+    parked.resolve();
   });
 }
