@@ -62,7 +62,7 @@ export class NodeStream implements RawStream {
   tls: TlsInfo | null = null;
   readonly socket: net.Socket;
   readonly #bridge: Bridge | null;
-  #info: SocketInfo | (() => SocketInfo);
+  readonly info: SocketInfo;
   readonly #readers = new Notifier();
   readonly #writers = new Notifier();
   readonly #received = new ChunkQueue();
@@ -73,13 +73,9 @@ export class NodeStream implements RawStream {
   // deno-lint-ignore no-explicit-any
   readonly #listeners: Array<[string, (...args: any[]) => void]>;
 
-  /**
-   * `info` may be a function, called on first use: asking the system for both
-   * addresses costs two system calls, which an accept loop should not pay up front.
-   */
-  constructor(socket: net.Socket, info: SocketInfo | (() => SocketInfo), bridge: Bridge | null = null) {
+  constructor(socket: net.Socket, info: SocketInfo, bridge: Bridge | null = null) {
     this.socket = socket;
-    this.#info = info;
+    this.info = info;
     this.#bridge = bridge;
     if (bridge !== null) bridge.gate = () => this.#received.size < HIGH_WATER_MARK;
     const wakeAll = () => {
@@ -109,18 +105,12 @@ export class NodeStream implements RawStream {
     for (const [event, listener] of this.#listeners) socket.on(event, listener);
   }
 
-  get info(): SocketInfo {
-    if (typeof this.#info === "function") this.#info = this.#info();
-    return this.#info;
-  }
-
   /**
    * Gives the socket up to a new owner (a TLS wrapper): removes exactly this stream's
    * listeners (the runtime's own must stay) and puts back bytes read but not taken, so
    * the new owner reads them first.
    */
   detach(): net.Socket {
-    void this.info;
     for (const [event, listener] of this.#listeners) this.socket.off(event, listener);
     this.socket.pause();
     for (const chunk of this.#received.drain().reverse()) this.socket.unshift(chunk);
@@ -171,7 +161,6 @@ export class NodeStream implements RawStream {
 
   close(): Promise<void> {
     if (this.#closed !== null) return this.#closed;
-    void this.info; // the addresses are gone once the socket is
     const socket = this.socket;
     const socketClosed = socket.closed
       ? Promise.resolve()
@@ -187,7 +176,6 @@ export class NodeStream implements RawStream {
   }
 
   abort(): void {
-    void this.info;
     this.socket.destroy();
     this.#bridge?.raw.abort();
     this.#readers.notify();
@@ -277,15 +265,20 @@ export function readTlsInfo(socket: tls.TLSSocket, serverSide: boolean): TlsInfo
   };
 }
 
-/** What a connected IP socket knows of its ends, asked of the system on first use. */
-export function ipInfo(socket: net.Socket, family: SocketFamily): () => SocketInfo {
-  return () => ({
+/**
+ * What a connected IP socket knows of its ends, asked of the system at once (two
+ * system calls). Not on first use: Node destroys a socket's handle as soon as the
+ * connection fails (a reset, say), and then knows neither address, so attributes
+ * first asked for after a reset would come back empty.
+ */
+export function ipInfo(socket: net.Socket, family: SocketFamily): SocketInfo {
+  return {
     family,
     localAddress: socket.localAddress ?? "",
     localPort: socket.localPort,
     remoteAddress: socket.remoteAddress ?? "",
     remotePort: socket.remotePort,
-  });
+  };
 }
 
 /**

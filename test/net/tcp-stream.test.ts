@@ -297,6 +297,37 @@ describe("net/tcp stream", () => {
     assert.ok(client instanceof SocketStream);
   });
 
+  test("attributes first asked for after a reset, or after aclose, are still right", async () => {
+    // Nothing asks the client for its attributes before the end: a backend that read
+    // them only on demand would find the socket gone.
+    await using pair = await tcpPair();
+    const { client, server, listener } = pair;
+    const clientPort = server.extra(SocketAttribute.remotePort);
+    // Closing a socket with unread bytes makes the kernel answer with a reset.
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async () => {
+        try {
+          for (;;) await client.send(pattern(1 << 20));
+        } catch (err) {
+          if (!(err instanceof BrokenResourceError)) throw err;
+        }
+      });
+      await server.receive(1);
+      await server.aclose();
+    });
+    const err = await thrownBy(async () => {
+      for (;;) await client.receive();
+    });
+    assert.ok(err instanceof BrokenResourceError, String(err));
+    assert.equal(client.extra(SocketAttribute.localAddress), "127.0.0.1");
+    assert.equal(client.extra(SocketAttribute.localPort), clientPort);
+    assert.equal(client.extra(SocketAttribute.remoteAddress), "127.0.0.1");
+    assert.equal(client.extra(SocketAttribute.remotePort), listener.extra(SocketAttribute.localPort));
+    await client.aclose();
+    assert.equal(client.extra(SocketAttribute.localPort), clientPort);
+    assert.equal(server.extra(SocketAttribute.localPort), listener.extra(SocketAttribute.localPort));
+  });
+
   test("IPv6 loopback works and reports its family", async () => {
     await using pair = await tcpPair("::1");
     assert.equal(pair.client.extra(SocketAttribute.family), "IPv6");
