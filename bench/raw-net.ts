@@ -104,7 +104,7 @@ const nodeWork: NetWork = {
 // Deno (Deno.listen, Deno.connect)
 // ---------------------------------------------------------------------------------
 
-interface DenoConn {
+export interface DenoConn {
   read(buf: Uint8Array): Promise<number | null>;
   write(buf: Uint8Array): Promise<number>;
   close(): void;
@@ -115,12 +115,12 @@ interface DenoListener extends AsyncIterable<DenoConn> {
   close(): void;
   addr: { port: number };
 }
-interface DenoNet {
+export interface DenoNet {
   listen(options: { hostname: string; port: number }): DenoListener;
   connect(options: { hostname: string; port: number }): Promise<DenoConn>;
 }
 
-async function writeAll(conn: DenoConn, data: Uint8Array): Promise<void> {
+export async function writeAll(conn: DenoConn, data: Uint8Array): Promise<void> {
   for (let at = 0; at < data.byteLength;) at += await conn.write(data.subarray(at));
 }
 
