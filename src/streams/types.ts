@@ -176,7 +176,11 @@ export interface ByteReceiveStream extends AsyncResource, AsyncIterable<Uint8Arr
  */
 export interface ByteSendStream extends AsyncResource, TypedAttributeProvider {
   /**
-   * Sends all of `data`, waiting while the stream cannot take it.
+   * Sends all of `data`, waiting while the stream cannot take it. A stream may keep
+   * `data` without copying it and read it after `send()` returns (a socket does, as
+   * Node's `socket.write` does): do not change it afterwards unless the stream says it
+   * is done with it by then. To refill one buffer in a loop, send a copy
+   * (`buffer.slice(0, n)`).
    *
    * @throws {ClosedResourceError} when this end was closed.
    * @throws {BrokenResourceError} when the stream broke.
