@@ -38,31 +38,38 @@ function structioRunTrue(parallel: number, backend: RuntimeName | undefined) {
   };
 }
 
+/**
+ * Pipes `chunks` chunks of 64 KiB through `cat` with structio, receiving at most
+ * `maxBytes` at a time; resolves with the bytes received (bench/probes/cat.ts too).
+ */
+export async function pipeThroughCat(chunks: number, maxBytes: number, backend?: RuntimeName): Promise<number> {
+  return await run(async () => {
+    await using cat = await openProcess(["cat"], { stderr: "ignore" });
+    let total = 0;
+    await withTaskGroup(async (tg) => {
+      tg.startSoon(async () => {
+        const chunk = new Uint8Array(CHUNK);
+        for (let i = 0; i < chunks; i++) await cat.stdin!.send(chunk);
+        await cat.stdin!.aclose();
+      });
+      while (true) {
+        try {
+          total += (await cat.stdout!.receive(maxBytes)).byteLength;
+        } catch (err) {
+          if (err instanceof EndOfStream) break;
+          throw err;
+        }
+      }
+    });
+    await cat.wait();
+    return total;
+  }, { backend });
+}
+
 function structioPipeCat(backend: RuntimeName | undefined) {
   return async (count: number) => {
     const chunks = Math.floor(count);
-    const received = await run(async () => {
-      await using cat = await openProcess(["cat"], { stderr: "ignore" });
-      let total = 0;
-      await withTaskGroup(async (tg) => {
-        tg.startSoon(async () => {
-          const chunk = new Uint8Array(CHUNK);
-          for (let i = 0; i < chunks; i++) await cat.stdin!.send(chunk);
-          await cat.stdin!.aclose();
-        });
-        while (true) {
-          try {
-            total += (await cat.stdout!.receive(CHUNK)).byteLength;
-          } catch (err) {
-            if (err instanceof EndOfStream) break;
-            throw err;
-          }
-        }
-      });
-      await cat.wait();
-      return total;
-    }, { backend });
-    expectCount("bytes piped through cat", received, chunks * CHUNK);
+    expectCount("bytes piped through cat", await pipeThroughCat(chunks, CHUNK, backend), chunks * CHUNK);
   };
 }
 

@@ -16,38 +16,17 @@
  * @module
  */
 import process from "node:process";
-import { EndOfStream, openProcess, run, withTaskGroup } from "../../src/index.ts";
 import { median } from "../harness.ts";
+import { pipeThroughCat } from "../process.bench.ts";
 import { rawProcess } from "../raw-process.ts";
 
 const CHUNK = 65536;
 const CHUNKS = 4096;
 
-async function structioCat(maxBytes: number): Promise<number> {
-  return await run(async () => {
-    await using cat = await openProcess(["cat"], { stderr: "ignore" });
-    let total = 0;
-    await withTaskGroup(async (tg) => {
-      tg.startSoon(async () => {
-        const chunk = new Uint8Array(CHUNK);
-        for (let i = 0; i < CHUNKS; i++) await cat.stdin!.send(chunk);
-        await cat.stdin!.aclose();
-      });
-      try {
-        for (;;) total += (await cat.stdout!.receive(maxBytes)).byteLength;
-      } catch (err) {
-        if (!(err instanceof EndOfStream)) throw err;
-      }
-    });
-    await cat.wait();
-    return total;
-  });
-}
-
 const forms: Record<string, () => Promise<number>> = {
   raw: () => rawProcess().pipeCat(CHUNKS, CHUNK),
-  structio: () => structioCat(CHUNK),
-  big: () => structioCat(1 << 20),
+  structio: () => pipeThroughCat(CHUNKS, CHUNK),
+  big: () => pipeThroughCat(CHUNKS, 1 << 20),
 };
 const name = process.argv.at(-1) ?? "";
 const form = forms[name];
