@@ -185,7 +185,9 @@ export async function measureThroughput(
   await run(probe);
   const projected = ((performance.now() - t) / 1000) * (count / probe);
   if (projected > repetitions.budget) {
-    n = Math.max(probe / 10, roundDownNicely(count * repetitions.budget / projected));
+    // A batch is a whole number of operations, at least one: the cases run
+    // Math.floor(n) of them, so a batch of 0.5 would do one copy and be credited half.
+    n = Math.max(1, Math.floor(probe / 10), roundDownNicely(count * repetitions.budget / projected));
   }
   await settle();
   let slow = false;
