@@ -4,8 +4,16 @@
  * scripts/alternate.ts:
  *
  * - `raw`: the suite's baseline (bench/raw-process.ts) on the running runtime;
+ * - `backend`: the running runtime's own backend pipes (the layer under `openProcess`),
+ *   driven by a plain loop that waits on their readiness callbacks;
+ * - `backend-in-run`: the same loop inside `run()`, which adds the runner and its async
+ *   context and nothing else;
  * - `structio`: `openProcess(["cat"])` as the suite runs it, receiving 64 KiB at most;
  * - `big`: the same, receiving up to 1 MiB at a time.
+ *
+ * So `backend` over `raw` is the backend's cost, `backend-in-run` over `backend` is
+ * run()'s, and `structio` over `backend-in-run` is the front end's streams and task
+ * group.
  *
  * ```sh
  * node_modules/.bin/node scripts/alternate.ts --rounds 9 \
@@ -16,6 +24,9 @@
  * @module
  */
 import process from "node:process";
+import { loadBackend } from "../../src/backends/index.ts";
+import { EOF } from "../../src/backends/net.ts";
+import { run } from "../../src/index.ts";
 import { median } from "../harness.ts";
 import { pipeThroughCat } from "../process.bench.ts";
 import { rawProcess } from "../raw-process.ts";
@@ -23,8 +34,42 @@ import { rawProcess } from "../raw-process.ts";
 const CHUNK = 65536;
 const CHUNKS = 4096;
 
+/** The pipe through the backend's raw pipes, each side waiting on readiness callbacks. */
+async function backendPipe(): Promise<number> {
+  const child = await loadBackend().processes.spawn({
+    argv: ["cat"],
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "ignore",
+    startNewSession: false,
+  });
+  const stdin = child.stdin!;
+  const stdout = child.stdout!;
+  const writing = (async () => {
+    const chunk = new Uint8Array(CHUNK);
+    for (let i = 0; i < CHUNKS; i++) {
+      while (!stdin.writable()) await new Promise<void>((ready) => stdin.onWritable(ready));
+      stdin.write(chunk);
+    }
+    await stdin.close();
+  })();
+  let total = 0;
+  while (true) {
+    const got = stdout.tryRead(CHUNK);
+    if (got === EOF) break;
+    if (got === null) await new Promise<void>((ready) => stdout.onReadable(ready));
+    else total += got.byteLength;
+  }
+  await writing;
+  await stdout.close();
+  while (child.returncode() === null) await new Promise<void>((ready) => child.onExit(ready));
+  return total;
+}
+
 const forms: Record<string, () => Promise<number>> = {
   raw: () => rawProcess().pipeCat(CHUNKS, CHUNK),
+  backend: backendPipe,
+  "backend-in-run": () => run(backendPipe),
   structio: () => pipeThroughCat(CHUNKS, CHUNK),
   big: () => pipeThroughCat(CHUNKS, 1 << 20),
 };
