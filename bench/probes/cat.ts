@@ -8,6 +8,8 @@
  *   driven by a plain loop that waits on their readiness callbacks;
  * - `backend-in-run`: the same loop inside `run()`, which adds the runner and its async
  *   context and nothing else;
+ * - `send-stream`, `receive-stream`: that loop with one side through structio's process
+ *   stream over the same raw pipe;
  * - `structio`: `openProcess(["cat"])` as the suite runs it, receiving 64 KiB at most;
  * - `big`: the same, receiving up to 1 MiB at a time.
  *
@@ -26,7 +28,9 @@
 import process from "node:process";
 import { loadBackend } from "../../src/backends/index.ts";
 import { EOF } from "../../src/backends/net.ts";
-import { run } from "../../src/index.ts";
+import { EndOfStream, run } from "../../src/index.ts";
+import { ProcessReceiveStream } from "../../src/process/receive-stream.ts";
+import { ProcessSendStream } from "../../src/process/send-stream.ts";
 import { median } from "../harness.ts";
 import { pipeThroughCat } from "../process.bench.ts";
 import { rawProcess } from "../raw-process.ts";
@@ -34,8 +38,17 @@ import { rawProcess } from "../raw-process.ts";
 const CHUNK = 65536;
 const CHUNKS = 4096;
 
-/** The pipe through the backend's raw pipes, each side waiting on readiness callbacks. */
-async function backendPipe(): Promise<number> {
+/** Which sides of {@link backendPipe} go through structio's process streams. */
+interface FrontEnd {
+  send: boolean;
+  receive: boolean;
+}
+
+/**
+ * The pipe through the backend's raw pipes, each side waiting on readiness callbacks,
+ * or through structio's stream over that pipe where `front` says so (inside `run()`).
+ */
+async function backendPipe(front: FrontEnd = { send: false, receive: false }): Promise<number> {
   const child = await loadBackend().processes.spawn({
     argv: ["cat"],
     stdin: "pipe",
@@ -45,9 +58,15 @@ async function backendPipe(): Promise<number> {
   });
   const stdin = child.stdin!;
   const stdout = child.stdout!;
+  const sendStream = new ProcessSendStream(stdin);
+  const receiveStream = new ProcessReceiveStream(stdout);
   const writing = (async () => {
     const chunk = new Uint8Array(CHUNK);
     for (let i = 0; i < CHUNKS; i++) {
+      if (front.send) {
+        await sendStream.send(chunk);
+        continue;
+      }
       while (!stdin.writable()) await new Promise<void>((ready) => stdin.onWritable(ready));
       stdin.write(chunk);
     }
@@ -55,6 +74,15 @@ async function backendPipe(): Promise<number> {
   })();
   let total = 0;
   while (true) {
+    if (front.receive) {
+      try {
+        total += (await receiveStream.receive(CHUNK)).byteLength;
+        continue;
+      } catch (err) {
+        if (err instanceof EndOfStream) break;
+        throw err;
+      }
+    }
     const got = stdout.tryRead(CHUNK);
     if (got === EOF) break;
     if (got === null) await new Promise<void>((ready) => stdout.onReadable(ready));
@@ -69,7 +97,9 @@ async function backendPipe(): Promise<number> {
 const forms: Record<string, () => Promise<number>> = {
   raw: () => rawProcess().pipeCat(CHUNKS, CHUNK),
   backend: backendPipe,
-  "backend-in-run": () => run(backendPipe),
+  "backend-in-run": () => run(() => backendPipe()),
+  "send-stream": () => run(() => backendPipe({ send: true, receive: false })),
+  "receive-stream": () => run(() => backendPipe({ send: false, receive: true })),
   structio: () => pipeThroughCat(CHUNKS, CHUNK),
   big: () => pipeThroughCat(CHUNKS, 1 << 20),
 };
