@@ -185,8 +185,8 @@ export async function measureThroughput(
   await run(probe);
   const projected = ((performance.now() - t) / 1000) * (count / probe);
   if (projected > repetitions.budget) {
-    // A batch is a whole number of operations, at least one: the cases run
-    // Math.floor(n) of them, so a batch of 0.5 would do one copy and be credited half.
+    // A batch is a whole number of operations, at least one: a case's loop up to 0.5
+    // still makes one copy, and the batch would be credited half of it.
     n = Math.max(1, Math.floor(probe / 10), roundDownNicely(count * repetitions.budget / projected));
   }
   await settle();
