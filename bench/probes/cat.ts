@@ -1,6 +1,6 @@
 /**
  * The processes suite's `cat` pipe (4096 chunks of 64 KiB, 256 MiB) in one process, in
- * one of three forms, printing `median X µs per chunk` over 5 runs for
+ * one of these forms, printing `median X µs per chunk` over 5 runs for
  * scripts/alternate.ts:
  *
  * - `raw`: the suite's baseline (bench/raw-process.ts) on the running runtime;
@@ -17,7 +17,20 @@
  * run()'s, and `structio` over `backend-in-run` is the front end's streams and task
  * group.
  *
+ * `--warmup N` first runs the form N times untimed. Without it, the timed runs of a
+ * form with more JavaScript also carry its JIT compilation: on Bun, FTL keeps compiling
+ * structio's hot functions through the first ~25k chunks, about 3 s (150-180 ms of work
+ * on the JIT thread, which on a 2-core machine takes turns with `cat` and the main
+ * thread). `--warmup 12` gets past it; the bench warms up for 3 s for the same reason.
+ *
+ * Given several forms, the probe takes turns between them run by run (every other run
+ * in reverse order) and also prints each one's median ratio to the first form's run
+ * next to it: the machine's drift cancels out at the scale of one run (a fraction of a
+ * second) instead of one process, and all forms are equally warm. `--runs N` sets the
+ * timed runs per form (default 5).
+ *
  * ```sh
+ * node_modules/.bin/bun run bench/probes/cat.ts --warmup 5 --runs 40 raw structio
  * node_modules/.bin/node scripts/alternate.ts --rounds 9 \
  *   "raw=node_modules/.bin/bun run bench/probes/cat.ts raw" \
  *   "structio=node_modules/.bin/bun run bench/probes/cat.ts structio"
@@ -103,15 +116,37 @@ const forms: Record<string, () => Promise<number>> = {
   structio: () => pipeThroughCat(CHUNKS, CHUNK),
   big: () => pipeThroughCat(CHUNKS, 1 << 20),
 };
-const name = process.argv.at(-1) ?? "";
-const form = forms[name];
-if (form === undefined) throw new Error(`usage: cat.ts <${Object.keys(forms).join("|")}>`);
-const samples: number[] = [];
-for (let i = 0; i < 5; i++) {
-  const start = performance.now();
-  const total = await form();
-  if (total !== CHUNKS * CHUNK) throw new Error(`expected ${CHUNKS * CHUNK} bytes, got ${total}`);
-  samples.push(((performance.now() - start) * 1000) / CHUNKS);
+const args = process.argv.slice(2);
+/** Takes `--name N` out of args: a whole number >= 0, or `fallback` when absent. */
+function count(flag: string, fallback: number): number {
+  const at = args.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = Number(args.splice(at, 2)[1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} must be a whole number >= 0`);
+  return value;
 }
-console.log(`${name} median ${median(samples).toFixed(2)} µs per chunk`);
+const warmup = count("--warmup", 0);
+const runs = count("--runs", 5);
+if (args.length === 0 || args.some((name) => forms[name] === undefined)) {
+  throw new Error(`usage: cat.ts [--warmup N] [--runs N] <${Object.keys(forms).join("|")}> ...`);
+}
+
+async function timed(name: string): Promise<number> {
+  const start = performance.now();
+  const total = await forms[name]();
+  if (total !== CHUNKS * CHUNK) throw new Error(`expected ${CHUNKS * CHUNK} bytes, got ${total}`);
+  return ((performance.now() - start) * 1000) / CHUNKS;
+}
+
+for (let i = 0; i < warmup; i++) for (const name of args) await timed(name);
+const samples = new Map(args.map((name) => [name, [] as number[]]));
+for (let run = 0; run < runs; run++) {
+  // Every other run goes in reverse, so that no form always runs first or last.
+  for (const name of run % 2 === 0 ? args : args.toReversed()) samples.get(name)!.push(await timed(name));
+}
+const first = samples.get(args[0])!;
+for (const [name, times] of samples) {
+  const ratio = median(times.map((time, run) => time / first[run]));
+  console.log(`${name} median ${median(times).toFixed(2)} µs per chunk, ratio ${ratio.toFixed(3)}`);
+}
 process.exit(0);
