@@ -137,7 +137,16 @@ export function median(values: readonly number[]): number {
 
 /** How many warm-up and timed repetitions each measurement makes, and how long a batch may take. */
 export interface Repetitions {
+  /** Warm-up batches: at least this many, and more until `warmupSeconds` have passed. */
   readonly warmup: number;
+  /**
+   * The least time (seconds) a contender runs before it is timed. JIT compilers tier a
+   * hot function up in steps over its first seconds of calls, on a thread of their own:
+   * on Bun, FTL compiles structio's stream functions for about 3 s of a pipe through
+   * `cat`, ~180 ms of compiling that takes turns with the work on a 2-core machine. A
+   * count of batches alone warms a case whose batch is short for a fraction of that.
+   */
+  readonly warmupSeconds: number;
   readonly reps: number;
   /** A batch slower than this (seconds) during warm-up cuts the timed reps to 3. */
   readonly slowBatch: number;
@@ -149,7 +158,7 @@ export interface Repetitions {
   readonly budget: number;
 }
 
-export const DEFAULT_REPETITIONS: Repetitions = { warmup: 2, reps: 5, slowBatch: 1.5, budget: 4 };
+export const DEFAULT_REPETITIONS: Repetitions = { warmup: 2, reps: 5, slowBatch: 1.5, budget: 4, warmupSeconds: 3 };
 
 /** Lets timers and I/O callbacks left over from a batch run before the next one. */
 function settle(): Promise<void> {
@@ -165,7 +174,8 @@ function roundDownNicely(n: number): number {
 
 /**
  * Measures a throughput case: a first warm-up batch at a tenth of the count (which also
- * decides whether the budget forces smaller batches), warm-up batches, then timed
+ * decides whether the budget forces smaller batches), warm-up batches (at least
+ * `warmup`, and until `warmupSeconds` have passed since the first batch), then timed
  * batches each preceded by a full GC (when available, so one batch's garbage is not
  * billed to the next), and the median of the timed batches.
  */
@@ -191,7 +201,7 @@ export async function measureThroughput(
   }
   await settle();
   let slow = false;
-  for (let i = 0; i < repetitions.warmup; i++) {
+  for (let i = 0; i < repetitions.warmup || (performance.now() - t) / 1000 < repetitions.warmupSeconds; i++) {
     const t0 = performance.now();
     await run(n);
     if ((performance.now() - t0) / 1000 > repetitions.slowBatch) slow = true;

@@ -43,7 +43,7 @@ if (!implsOf(benchCase).includes(impl)) {
 }
 
 const n = quick ? benchCase.count / 10 : benchCase.count;
-const repetitions = quick ? { ...DEFAULT_REPETITIONS, budget: 1 } : DEFAULT_REPETITIONS;
+const repetitions = quick ? { ...DEFAULT_REPETITIONS, budget: 1, warmupSeconds: 0 } : DEFAULT_REPETITIONS;
 const result: Measurement = benchCase.kind === "memory"
   ? await measureMemory(benchCase, impl, n, repetitions)
   : await measureThroughput(benchCase, impl, n, repetitions);

@@ -15,7 +15,7 @@
  *          [--markdown] [--rounds N] [--suite name,...] [--case name,...] [--impl name,...]
  *   --runtime   one runtime, a comma list, or all (the default)
  *   --suite     run only these suites (a comma list of bench/suites.ts's names); all by default
- *   --quick     10x smaller counts and a 1 s batch budget, for development
+ *   --quick     10x smaller counts, a 1 s batch budget and no timed warm-up, for development
  *   --json      one JSON object per line instead of tables:
  *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
  *   --markdown  tables in markdown (for bench/RESULTS.md)
