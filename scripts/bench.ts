@@ -19,8 +19,8 @@
  *   --json      one JSON object per line instead of tables:
  *               {suite, case, implementation, runtime, opsPerSec, ratio[, bytesPerTask]}
  *   --markdown  tables in markdown (for bench/RESULTS.md)
- *   --rounds N  run every implementation N times, in turn (every other round in
- *               reverse order), and report the median (evens out a machine whose
+ *   --rounds N  run every implementation N times, in turn (each in every position
+ *               of the order equally often), and report the median (evens out a machine whose
  *               speed drifts during the run); the ratio is then the median of each
  *               round's own ratio (see pairedRatio)
  *   --case, --impl  run only these cases / implementations (the baseline always runs
@@ -30,7 +30,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { IMPLEMENTATIONS, implsOf, type Measurement, median, RESULT_MARKER } from "../bench/harness.ts";
+import { IMPLEMENTATIONS, implsOf, type Measurement, median, RESULT_MARKER, turnOrder } from "../bench/harness.ts";
 import { SUITES } from "../bench/suites.ts";
 import { RUNTIME_ENV } from "./runtime-env.ts";
 
@@ -234,14 +234,14 @@ for (const runtime of runtimes) {
     const wanted = impls.filter((i) => implsOf(c).includes(i) && !(runtime === "node" && i === "structio-node"));
     const caseImpls = wanted.includes("baseline") ? wanted : ["baseline" as const, ...wanted];
     // Rounds run every implementation once each, in turn, so that a slow phase of the
-    // machine (a noisy neighbour) hits all of them alike; the median round counts. Every
-    // other round runs them in reverse, so that whatever running first or last costs
-    // (memory the previous process left to reclaim, a cold page cache) falls on each
-    // side of a ratio equally often instead of always on the baseline.
+    // machine (a noisy neighbour) hits all of them alike; the median round counts. The
+    // order turns from round to round (turnOrder), so that whatever a position costs
+    // (memory the previous process left to reclaim, a cold page cache) falls on every
+    // implementation equally often instead of always on the baseline.
     const measured = new Map<string, Measurement[]>();
     const errors = new Map<string, string>();
     for (let round = 0; round < rounds; round++) {
-      for (const impl of round % 2 === 0 ? caseImpls : caseImpls.toReversed()) {
+      for (const impl of turnOrder(caseImpls, round)) {
         if (errors.has(impl)) continue;
         log(`${runtime} ${c.name} ${impl}${rounds > 1 ? ` (round ${round + 1})` : ""} ... `);
         const result = await runWorker(runtime, c.name, impl);

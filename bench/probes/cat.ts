@@ -23,14 +23,14 @@
  * on the JIT thread, which on a 2-core machine takes turns with `cat` and the main
  * thread). `--warmup 12` gets past it; the bench warms up for 3 s for the same reason.
  *
- * Given several forms, the probe takes turns between them run by run (in every order
- * position, see below) and also prints each one's median ratio to the first form's run
- * next to it: the machine's drift cancels out at the scale of one run (a fraction of a
+ * Given several forms, the probe takes turns between them run by run (each in every
+ * position, see turnOrder) and also prints each one's median ratio to the first form's
+ * run next to it: the machine's drift cancels out at the scale of one run (a fraction of a
  * second) instead of one process, and all forms are equally warm. `--runs N` sets the
  * timed runs per form (default 5).
  *
  * ```sh
- * node_modules/.bin/bun run bench/probes/cat.ts --warmup 5 --runs 40 raw structio
+ * node_modules/.bin/bun run bench/probes/cat.ts --warmup 12 --runs 40 raw structio
  * node_modules/.bin/node scripts/alternate.ts --rounds 9 \
  *   "raw=node_modules/.bin/bun run bench/probes/cat.ts raw" \
  *   "structio=node_modules/.bin/bun run bench/probes/cat.ts structio"
@@ -44,7 +44,7 @@ import { EOF } from "../../src/backends/net.ts";
 import { EndOfStream, run } from "../../src/index.ts";
 import { ProcessReceiveStream } from "../../src/process/receive-stream.ts";
 import { ProcessSendStream } from "../../src/process/send-stream.ts";
-import { median } from "../harness.ts";
+import { median, turnOrder } from "../harness.ts";
 import { pipeThroughCat } from "../process.bench.ts";
 import { rawProcess } from "../raw-process.ts";
 
@@ -141,14 +141,7 @@ async function timed(name: string): Promise<number> {
 for (let i = 0; i < warmup; i++) for (const name of args) await timed(name);
 const samples = new Map(args.map((name) => [name, [] as number[]]));
 for (let run = 0; run < runs; run++) {
-  // The order turns by one form each run, and goes in reverse every other cycle, so
-  // that each form runs in each position equally often: with three forms in forward
-  // and reverse order only, the middle one was always in the middle: of two builds
-  // that measured the same in balanced orders, the one in the middle came out 2-12%
-  // slower.
-  const turned = [...args.slice(run % args.length), ...args.slice(0, run % args.length)];
-  const order = Math.floor(run / args.length) % 2 === 0 ? turned : turned.toReversed();
-  for (const name of order) samples.get(name)!.push(await timed(name));
+  for (const name of turnOrder(args, run)) samples.get(name)!.push(await timed(name));
 }
 const first = samples.get(args[0])!;
 for (const [name, times] of samples) {
