@@ -6,6 +6,7 @@
  */
 import { type CancelWait, EOF } from "../backends/net.ts";
 import { raiseIfCancelled, waitForEvent, yieldPoint } from "../core/checkpoint.ts";
+import type { Runner } from "../core/context.ts";
 import { BusyResourceError, EndOfStream } from "../core/errors.ts";
 import { checkBytes, checkIntoBuffer, checkMaxBytes } from "./checks.ts";
 
@@ -39,12 +40,16 @@ export interface WriteReadiness {
  * that direction now, and how the owning stream checks and reports.
  *
  * The owner's `receive`/`send` is nothing but a call of {@link receiveWhenReady} or
- * {@link sendWhenReady} with its direction, so that each operation is one async
- * function: a wrapping async method would add a promise and turns of the microtask
- * queue to every chunk, about a quarter of the front end's cost on a round trip.
+ * {@link sendWhenReady} with its direction, so that each operation makes one promise: a
+ * wrapping async method would add a promise and turns of the microtask queue to every
+ * chunk, about a quarter of the front end's cost on a round trip.
  */
 export class Direction<R> {
-  /** Set while a task receives (or sends) in this direction: a second one is refused. */
+  /**
+   * Set from the start of a receive (or send) in this direction until its bytes have
+   * moved or it failed: a second one meanwhile is refused. The yield that ends the
+   * checkpoint comes after, with `busy` clear: the operation is complete by then.
+   */
   busy = false;
   /** The raw channel. */
   readonly raw: R;
@@ -61,8 +66,8 @@ export class Direction<R> {
 
   /**
    * Checks that the owner may still use this direction and that no other task does,
-   * then marks it busy; the caller clears `busy` in a `finally`. A plain method, called
-   * from inside the async receive or send, so a refusal is still a rejection.
+   * then marks it busy; the caller clears `busy` once the bytes moved or it failed.
+   * receiveWhenReady and sendWhenReady turn a refusal into a rejection.
    *
    * @throws {BusyResourceError} naming `activity` if another task is using it.
    */
@@ -71,6 +76,18 @@ export class Direction<R> {
     if (this.busy) throw new BusyResourceError(activity);
     this.busy = true;
   }
+}
+
+/** A checkpoint's yield as a promise of `value`: one turn of the microtask queue, or the runner's pause. */
+function afterYield<T>(runner: Runner, value: T): Promise<T> {
+  const pause = yieldPoint(runner);
+  return pause === undefined ? Promise.resolve(value) : pause.then(() => value);
+}
+
+/** The same for a failure: the checkpoint yields, then the call rejects with `err`. */
+function failAfterYield(runner: Runner, err: Error): Promise<never> {
+  const pause = yieldPoint(runner);
+  return pause === undefined ? Promise.reject(err) : pause.then(() => Promise.reject(err));
 }
 
 /**
@@ -82,6 +99,12 @@ export class Direction<R> {
  * runs before every attempt, so a stream closed while a task waited raises its closed
  * error there.
  *
+ * Not an async function: when bytes are there already (most receives of a busy stream),
+ * it takes them at once and returns a promise that settles after the checkpoint's yield,
+ * one turn of the microtask queue. An async function would add a second turn and its own
+ * promise to every such receive. Only a receive that must wait goes on to the async
+ * {@link receiveAfterWait}. Every failure, even of the arguments, is a rejection.
+ *
  * The two forms are one function rather than two copies of the loop; the one branch on
  * the argument's type costs nothing measurable next to the rest.
  *
@@ -92,36 +115,54 @@ export class Direction<R> {
  */
 export function receiveWhenReady(side: Direction<ReadReadiness>, maxBytes: number): Promise<Uint8Array>;
 export function receiveWhenReady(side: Direction<ReadReadiness>, buffer: Uint8Array): Promise<number>;
-export async function receiveWhenReady(
+export function receiveWhenReady(
   side: Direction<ReadReadiness>,
   want: number | Uint8Array,
 ): Promise<Uint8Array | number> {
-  if (typeof want === "number") want = checkMaxBytes(want);
-  else checkIntoBuffer(want);
-  side.claim("receiving from this stream");
   try {
-    const raw = side.raw;
-    const runner = raiseIfCancelled();
-    for (let waited = false;; waited = true) {
-      side.checkOpen();
-      let got: Uint8Array | number | null | typeof EOF;
-      try {
-        got = typeof want === "number" ? raw.tryRead(want) : readInto(raw, want);
-      } catch (err) {
-        throw side.broken(err);
-      }
-      if (got !== null) {
-        // Still a checkpoint when nothing had to be waited for: yield, but without
-        // raising, since the bytes are taken (a cancellation that came meanwhile is
-        // raised by the next checkpoint). A receive that waited had its checkpoint there.
-        if (!waited) await yieldPoint(runner);
-        if (got === EOF) throw new EndOfStream();
-        return got;
-      }
-      await waitForEvent((ready) => raw.onReadable(ready));
+    if (typeof want === "number") want = checkMaxBytes(want);
+    else checkIntoBuffer(want);
+    side.claim("receiving from this stream");
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  let runner: Runner;
+  let got: Uint8Array | number | null | typeof EOF;
+  try {
+    runner = raiseIfCancelled();
+    got = tryReceive(side, want);
+  } catch (err) {
+    side.busy = false;
+    return Promise.reject(err);
+  }
+  if (got === null) return receiveAfterWait(side, want);
+  // The bytes are taken, so the yield that makes this a checkpoint does not raise (a
+  // cancellation that came meanwhile is raised by the next checkpoint).
+  side.busy = false;
+  return got === EOF ? failAfterYield(runner, new EndOfStream()) : afterYield(runner, got);
+}
+
+/** receiveWhenReady once nothing was there: waits for readiness (its checkpoint) and tries again. */
+async function receiveAfterWait(side: Direction<ReadReadiness>, want: number | Uint8Array): Promise<Uint8Array | number> {
+  try {
+    for (;;) {
+      await waitForEvent((ready) => side.raw.onReadable(ready));
+      const got = tryReceive(side, want);
+      if (got === EOF) throw new EndOfStream();
+      if (got !== null) return got;
     }
   } finally {
     side.busy = false;
+  }
+}
+
+/** One attempt: checks the owner is open, then reads, reporting a runtime error as broken. */
+function tryReceive(side: Direction<ReadReadiness>, want: number | Uint8Array): Uint8Array | number | null | typeof EOF {
+  side.checkOpen();
+  try {
+    return typeof want === "number" ? side.raw.tryRead(want) : readInto(side.raw, want);
+  } catch (err) {
+    throw side.broken(err);
   }
 }
 
@@ -139,31 +180,50 @@ function readInto(raw: ReadReadiness, buffer: Uint8Array): number | null | typeo
  * Cancelled before handing anything over, or while waiting for readiness; once handed
  * over, the send is complete. `checkOpen` is as for {@link receiveWhenReady}.
  *
+ * Like receiveWhenReady, not an async function: a channel that is writable takes the
+ * bytes at once, and the promise settles after the checkpoint's yield. The bytes are
+ * handed over first, so they leave at once.
+ *
  * @throws {TypeError} if `data` is not a Uint8Array.
  * @throws {BusyResourceError} if another task is sending in this direction.
  */
-export async function sendWhenReady(side: Direction<WriteReadiness>, data: Uint8Array): Promise<void> {
-  checkBytes(data, "data");
-  side.claim("sending to this stream");
+export function sendWhenReady(side: Direction<WriteReadiness>, data: Uint8Array): Promise<void> {
+  let runner: Runner;
   try {
-    const raw = side.raw;
-    const runner = raiseIfCancelled();
-    for (let waited = false;; waited = true) {
-      side.checkOpen();
-      if (raw.writable()) {
-        try {
-          raw.write(data);
-        } catch (err) {
-          throw side.broken(err);
-        }
-        // The bytes are handed over first, so they leave at once; the yield that makes
-        // this a checkpoint comes after, and does not raise, since the send is complete.
-        if (!waited) await yieldPoint(runner);
-        return;
-      }
-      await waitForEvent((ready) => raw.onWritable(ready));
-    }
+    checkBytes(data, "data");
+    side.claim("sending to this stream");
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  try {
+    runner = raiseIfCancelled();
+    if (!trySend(side, data)) return sendAfterWait(side, data);
+  } catch (err) {
+    side.busy = false;
+    return Promise.reject(err);
+  }
+  side.busy = false;
+  return afterYield(runner, undefined);
+}
+
+/** sendWhenReady once the channel was not writable: waits for it (its checkpoint) and sends. */
+async function sendAfterWait(side: Direction<WriteReadiness>, data: Uint8Array): Promise<void> {
+  try {
+    do await waitForEvent((ready) => side.raw.onWritable(ready));
+    while (!trySend(side, data));
   } finally {
     side.busy = false;
   }
+}
+
+/** One attempt: checks the owner is open, then writes all of `data` if the channel is writable. */
+function trySend(side: Direction<WriteReadiness>, data: Uint8Array): boolean {
+  side.checkOpen();
+  if (!side.raw.writable()) return false;
+  try {
+    side.raw.write(data);
+  } catch (err) {
+    throw side.broken(err);
+  }
+  return true;
 }

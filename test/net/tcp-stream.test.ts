@@ -190,6 +190,34 @@ describe("net/tcp stream", () => {
     });
   });
 
+  test("send is a checkpoint even when the socket takes the bytes at once", async () => {
+    await using pair = await tcpPair();
+    await withTaskGroup(async (tg) => {
+      let ran = false;
+      tg.startSoon(() => {
+        ran = true;
+      });
+      await pair.client.send(text("x"));
+      assert.equal(ran, true);
+    });
+    assert.equal(str(await pair.server.receive()), "x");
+  });
+
+  test("receive is a checkpoint even when bytes are ready", async () => {
+    await using pair = await tcpPair();
+    await pair.client.send(text("ab"));
+    const first = await pair.server.receive(1); // waits; the rest stays with the stream
+    await withTaskGroup(async (tg) => {
+      let ran = false;
+      tg.startSoon(() => {
+        ran = true;
+      });
+      const second = await pair.server.receive(1);
+      assert.equal(ran, true);
+      assert.equal(str(first) + str(second), "ab");
+    });
+  });
+
   test("bad maxBytes and data are refused at the call", async () => {
     await using pair = await tcpPair();
     for (const bad of [0, -1, 1.5, Number.NaN]) {

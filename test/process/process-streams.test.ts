@@ -84,6 +84,27 @@ describe("process/streams", () => {
     assert.equal(str(await receiveAll(proc.stdout!)), "kept");
   });
 
+  test("send and receive are checkpoints even when they need not wait", async () => {
+    await using proc = await openProcess(["cat"]);
+    await withTaskGroup(async (tg) => {
+      let ran = 0;
+      tg.startSoon(() => {
+        ran++;
+      });
+      await proc.stdin!.send(text("ab")); // an empty pipe takes it at once
+      assert.equal(ran, 1);
+      const first = await proc.stdout!.receive(1); // waits; the rest stays with the stream
+      tg.startSoon(() => {
+        ran++;
+      });
+      const second = await proc.stdout!.receive(1);
+      assert.equal(ran, 2);
+      assert.equal(str(first) + str(second), "ab");
+    });
+    await proc.stdin!.aclose();
+    assert.equal(await proc.wait(), 0);
+  });
+
   test("two receives at once: the second raises BusyResourceError", async () => {
     await using proc = await openProcess(["cat"]);
     await withTaskGroup(async (tg) => {
