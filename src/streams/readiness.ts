@@ -209,8 +209,9 @@ export function sendWhenReady(side: Direction<WriteReadiness>, data: Uint8Array)
 /** sendWhenReady once the channel was not writable: waits for it (its checkpoint) and sends. */
 async function sendAfterWait(side: Direction<WriteReadiness>, data: Uint8Array): Promise<void> {
   try {
-    do await waitForEvent((ready) => side.raw.onWritable(ready));
-    while (!trySend(side, data));
+    do {
+      await waitForEvent((ready) => side.raw.onWritable(ready));
+    } while (!trySend(side, data));
   } finally {
     side.busy = false;
   }
